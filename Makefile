@@ -1,0 +1,84 @@
+# Two commands for a newcomer: `make book` and `make test` (see README.md).
+# Prerequisites: Python 3 with venv, make, Node.js with npm. Everything else is
+# installed here when missing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := book
+
+PYTHON     ?= python3
+VENV       ?= .venv
+BUILD_DIR  ?= _build
+NODE_MODULES ?= node_modules
+PY         := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)
+# Matplotlib and Jupyter write caches and runtime files; keep them out of $HOME on CI.
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+# Debian packages the tests and handouts need (the book itself needs none).
+SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-linux git
+
+VENDOR := _extra/vendor/jupyter-widgets
+WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
+
+.PHONY: book book-student test test-fast check-data lab setup system-deps clean lock
+
+## Environment -----------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pinned set changed.
+$(VENV)/.installed-lock: requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	cp requirements.lock $@
+
+$(VENV)/share/jupyter/kernels/python3/kernel.json: $(VENV)/.installed-lock
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (companion)" > /dev/null
+
+$(NODE_MODULES)/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# The widget manager served with the book (never from a CDN); see _config.yml.
+$(VENDOR)/embed.js: $(NODE_MODULES)/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp $(WIDGETS_DIST)/embed.js $(WIDGETS_DIST)/embed.js.LICENSE.txt $(WIDGETS_DIST)/*.woff \
+	   $(WIDGETS_DIST)/*.woff2 $(WIDGETS_DIST)/*.ttf $(WIDGETS_DIST)/*.eot $(WIDGETS_DIST)/*.svg $(VENDOR)/
+	cp $(NODE_MODULES)/@jupyter-widgets/html-manager/LICENSE* $(VENDOR)/ 2>/dev/null || true
+
+setup: $(VENV)/share/jupyter/kernels/python3/kernel.json $(VENDOR)/embed.js
+
+system-deps:
+	@tools/system-deps.sh $(SYSTEM_PACKAGES)
+
+## The book --------------------------------------------------------------------
+
+book: setup
+	$(PY) -m companion.build --build-dir $(BUILD_DIR)
+	@echo "Built $(BUILD_DIR)/html; view it with: $(PY) -m http.server -d $(BUILD_DIR)/html --bind 127.0.0.1"
+
+check-data: setup
+	$(PY) -m companion.check
+
+lab: setup
+	$(PY) -m jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --notebook-dir=$(CURDIR)
+
+## Tests -----------------------------------------------------------------------
+
+test: setup system-deps
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not build"
+
+## Maintenance -----------------------------------------------------------------
+
+# Re-pin after editing requirements.in (needs the network).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements.in
+	.lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(BUILD_DIR) _extra/vendor .pytest_cache

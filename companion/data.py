@@ -1,0 +1,295 @@
+"""Read, validate and type the book's Frictionless Data Package in ``data/``.
+
+One entry point, :func:`load`, validates the whole package (Table Schemas, vocabularies,
+keys, foreign keys, dates, sources, evidence) and returns typed pandas DataFrames. Any
+defect raises one :class:`DataPackageError` that lists every problem with its file, row
+(numbered as in the CSV file, header = row 1), column, value and what was expected.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable
+
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+BIB_FILE = PROJECT_ROOT / "references.bib"
+
+#: The two articles the book codes; rows citing them must carry a locator and evidence.
+ARTICLE_KEYS = ("nurgaliev2007", "edm2004kazakhstan")
+
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect in the data package, located as precisely as the defect allows."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: Any
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        value = "" if self.value is None else f": value {self.value!r}"
+        return f"{where}{value}: {self.expected}"
+
+
+class DataPackageError(ValueError):
+    """The data package has defects; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"The data package in data/ has {len(problems)} problem(s); "
+            f"fix each in the file named, then rebuild:\n{lines}"
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
+    """Return ``datapackage.json`` with every external Table Schema resolved inline."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if isinstance(resource.get("schema"), str):
+            schema_path = data_dir / resource["schema"]
+            resource["schema"] = json.loads(schema_path.read_text(encoding="utf-8"))
+    return descriptor
+
+
+def tabular_resources(descriptor: dict) -> list[dict]:
+    """The resources of the package that are CSV tables with a Table Schema."""
+    return [r for r in descriptor["resources"] if "schema" in r and r.get("format", "csv") == "csv"]
+
+
+def bibliography_keys(bib_file: Path = BIB_FILE) -> set[str]:
+    """Keys of every entry in ``references.bib``."""
+    text = bib_file.read_text(encoding="utf-8")
+    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+
+
+def fingerprint(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> str:
+    """A hash of everything a chapter's output depends on besides its own code.
+
+    Covers every file in ``data/``, ``references.bib`` and the ``companion`` package, so a
+    changed value, schema, citation or helper invalidates executed outputs.
+    """
+    digest = hashlib.sha256()
+    package_dir = Path(__file__).resolve().parent
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    files += sorted(p for p in package_dir.rglob("*.py"))
+    files.append(bib_file)
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_encoding_and_header(data_dir: Path, resource: dict) -> list[Problem]:
+    """The file exists, is UTF-8 and its header names the schema's fields in order."""
+    path = data_dir / resource["path"]
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    if not path.exists():
+        return [Problem(resource["path"], None, None, None, "file is missing; create it with the header " + ",".join(expected))]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return [Problem(resource["path"], line, None, None, f"is not UTF-8 (byte {error.start}); re-save the file as UTF-8")]
+    header = next(csv.reader(text.splitlines()[:1]), [])
+    if header == expected:
+        return []
+    problems = []
+    for name in expected:
+        if name not in header:
+            problems.append(Problem(resource["path"], 1, name, None, "column is missing from the header"))
+    for name in header:
+        if name not in expected:
+            problems.append(Problem(resource["path"], 1, name, None, "column is not in the Table Schema; remove it or add it to the schema"))
+    if not problems:
+        problems.append(Problem(resource["path"], 1, None, ",".join(header), "columns are out of order; expected " + ",".join(expected)))
+    return problems
+
+
+def _frictionless_problems(data_dir: Path, descriptor: dict, skip: set[str]) -> list[Problem]:
+    """Run the upstream validator (types, constraints, keys, foreign keys) on each table."""
+    import frictionless  # imported lazily: a second of start-up that cached loads skip
+
+    if not descriptor.get("resources"):
+        return [Problem("datapackage.json", None, "resources", None, "the package lists no resources")]
+
+    try:
+        report = frictionless.validate(str(data_dir / "datapackage.json"))
+    except frictionless.FrictionlessException as error:
+        return [Problem("datapackage.json", None, None, None, f"{error.error.type}: {error.error.note}")]
+    problems = []
+    path_by_name = {r["name"]: r["path"] for r in descriptor["resources"]}
+    for task in report.tasks:
+        name = task.name or ""
+        file = path_by_name.get(name, name)
+        if file in skip:
+            continue
+        for error in task.errors:
+            problems.append(
+                Problem(
+                    file,
+                    getattr(error, "row_number", None),
+                    getattr(error, "field_name", None),
+                    getattr(error, "cell", None),
+                    f"{error.type}: {error.note}",
+                )
+            )
+    for error in report.errors:
+        problems.append(Problem("datapackage.json", None, None, None, f"{error.type}: {error.note}"))
+    return problems
+
+
+def _is_calendar_date(value: str) -> bool:
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return False
+    if len(parts) == 3:
+        return 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]
+    return True
+
+
+def _rows(data_dir: Path, resource: dict) -> Iterable[tuple[int, dict]]:
+    with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            yield number, row
+
+
+def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str]) -> list[Problem]:
+    """Checks the Table Schema cannot express: calendar dates, precision, citations, evidence."""
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    file = resource["path"]
+    date_fields = [n for n, f in fields.items() if f.get("constraints", {}).get("pattern", "").startswith(r"^\d{4}")]
+    problems = []
+    for number, row in _rows(data_dir, resource):
+        for name in date_fields:
+            value = (row.get(name) or "").strip()
+            if value and DATE_PATTERN.match(value) and not _is_calendar_date(value):
+                problems.append(Problem(file, number, name, value, "is not a calendar date; use YYYY, YYYY-MM or YYYY-MM-DD"))
+        if "date" in fields and "date_precision" in fields:
+            value, precision = row.get("date") or "", row.get("date_precision") or ""
+            implied = PRECISION_BY_LENGTH.get(len(value))
+            if value and precision and implied and implied != precision:
+                problems.append(Problem(file, number, "date_precision", precision, f"does not match date {value!r}, which has {implied} precision"))
+        if "date_end" in fields and row.get("date_end") and row.get("date"):
+            if DATE_PATTERN.match(row["date_end"]) and row["date_end"] < row["date"]:
+                problems.append(Problem(file, number, "date_end", row["date_end"], f"is before date {row['date']!r}"))
+        source = (row.get("source") or "").strip()
+        if "source" in fields and source and source not in bib_keys:
+            problems.append(Problem(file, number, "source", source, "is not a key in references.bib; add the entry or fix the key"))
+        if source in ARTICLE_KEYS:
+            for name in ("locator", "evidence"):
+                if name in fields and not (row.get(name) or "").strip():
+                    problems.append(Problem(file, number, name, "", f"is empty; a row citing {source} needs a {name} from the article"))
+    return problems
+
+
+def validate(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> list[Problem]:
+    """Return every problem in the package; an empty list means it is valid."""
+    try:
+        descriptor = read_descriptor(data_dir)
+    except (OSError, json.JSONDecodeError) as error:
+        return [Problem("datapackage.json", None, None, None, f"cannot be read: {error}")]
+    bib_keys = bibliography_keys(bib_file)
+    problems: list[Problem] = []
+    unreadable: set[str] = set()
+    for resource in tabular_resources(descriptor):
+        found = _check_encoding_and_header(data_dir, resource)
+        if found:
+            unreadable.add(resource["path"])
+        problems += found
+    problems += _frictionless_problems(data_dir, descriptor, unreadable)
+    for resource in tabular_resources(descriptor):
+        if resource["path"] not in unreadable:
+            problems += _check_rows(data_dir, resource, bib_keys)
+    return problems
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def _period_bounds(value: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the period an ISO date of any precision names."""
+    if not value or not DATE_PATTERN.match(value):
+        return pd.NaT, pd.NaT
+    period = pd.Period(value, freq={4: "Y", 7: "M", 10: "D"}[len(value)])
+    return period.start_time.normalize(), period.end_time.normalize()
+
+
+def _typed_frame(data_dir: Path, resource: dict) -> pd.DataFrame:
+    frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    for field in resource["schema"]["fields"]:
+        name, kind = field["name"], field.get("type", "string")
+        column = frame[name].replace("", None)
+        enum = field.get("constraints", {}).get("enum")
+        if enum:
+            frame[name] = pd.Categorical(column, categories=enum)
+        elif kind == "integer":
+            frame[name] = pd.to_numeric(column).astype("Int64")
+        elif kind == "number":
+            frame[name] = pd.to_numeric(column).astype("Float64")
+        elif kind == "boolean":
+            truthy = set(field.get("trueValues", ["true", "True", "TRUE", "1"]))
+            frame[name] = column.map(lambda v: None if v is None else v in truthy).astype("boolean")
+        else:
+            frame[name] = column.astype("string")
+    if "date" in frame.columns and "date_precision" in frame.columns:
+        starts, _ = zip(*(_period_bounds(v or "") for v in frame["date"].fillna(""))) if len(frame) else ((), ())
+        end_source = frame["date_end"].fillna(frame["date"]) if "date_end" in frame.columns else frame["date"]
+        _, ends = zip(*(_period_bounds(v or "") for v in end_source.fillna(""))) if len(frame) else ((), ())
+        frame["start"] = pd.to_datetime(pd.Series(starts, index=frame.index, dtype="datetime64[ns]"))
+        frame["end"] = pd.to_datetime(pd.Series(ends, index=frame.index, dtype="datetime64[ns]"))
+        frame["year"] = frame["start"].dt.year.astype("Int64")
+    return frame
+
+
+def _validated_stamp(digest: str) -> Path:
+    return Path(tempfile.gettempdir()) / "companion-validated" / digest
+
+
+def load(data_dir: Path | str = DATA_DIR, *, bib_file: Path | str = BIB_FILE) -> SimpleNamespace:
+    """Validate the package and return its tables as typed DataFrames.
+
+    ``load().events`` is the events table, and so on for every tabular resource;
+    ``load().descriptor`` is the package descriptor with schemas resolved. Validation runs
+    once per content of ``data/``: a later load of identical files reuses the verdict.
+    """
+    data_dir, bib_file = Path(data_dir), Path(bib_file)
+    digest = fingerprint(data_dir, bib_file)
+    stamp = _validated_stamp(digest)
+    if not stamp.exists():
+        problems = validate(data_dir, bib_file)
+        if problems:
+            raise DataPackageError(problems)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    descriptor = read_descriptor(data_dir)
+    tables = {r["name"]: _typed_frame(data_dir, r) for r in tabular_resources(descriptor)}
+    return SimpleNamespace(descriptor=descriptor, data_dir=data_dir, **tables)

@@ -1,0 +1,92 @@
+"""Shared fixtures: one clean build of the book per test run, and copies of the project.
+
+Every test that looks at pages uses ``built_book``: the book built once, clean, into a
+temporary folder (the developer's ``_build`` is never touched) with the project's venv.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("VENV", ROOT / ".venv")).resolve()
+NODE_MODULES = ROOT / "node_modules"
+BUILD_TIMEOUT = 1200
+
+# Sphinx's own warnings look like "path:line: WARNING: message [type]"; a kernel's log line
+# ("[IPKernelApp] WARNING | ...") is not one.
+SPHINX_WARNING = re.compile(r"(?<!\[IPKernelApp\] )\bWARNING: ")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Build:
+    """The result of one ``make book`` run."""
+
+    project: Path
+    build_dir: Path
+    returncode: int
+    log: str
+
+    @property
+    def html(self) -> Path:
+        return self.build_dir / "html"
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.log.splitlines() if SPHINX_WARNING.search(line)]
+
+
+def make_command(target: str, build_dir: Path, **variables: str) -> list[str]:
+    """``make <target>`` for a build into ``build_dir`` with the project's venv."""
+    assignments = {"BUILD_DIR": str(build_dir), "VENV": str(VENV), "NODE_MODULES": str(NODE_MODULES), **variables}
+    return ["make", "--no-print-directory", target, *(f"{k}={v}" for k, v in assignments.items())]
+
+
+def run_build(command: list[str], project: Path, build_dir: Path, timeout: int = BUILD_TIMEOUT) -> Build:
+    """Run a build command in ``project``; never raises on failure, the caller asserts."""
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=timeout)
+    return Build(project, build_dir, result.returncode, ANSI.sub("", result.stdout + result.stderr))
+
+
+def make(project: Path, target: str, build_dir: Path, **variables: str) -> Build:
+    """Run ``make <target>`` in ``project`` into ``build_dir``."""
+    return run_build(make_command(target, build_dir, **variables), project, build_dir)
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the project's own files (no venv, node_modules, builds or git) to ``destination``."""
+    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", ".git", "__pycache__", ".pytest_cache", "_extra")
+    shutil.copytree(ROOT, destination, ignore=ignore, copy_function=shutil.copy2)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Build:
+    """The book built once, clean, into a temporary folder, with Sphinx warnings as errors."""
+    build = make(ROOT, "book", tmp_path_factory.mktemp("clean") / "_build")
+    if build.returncode != 0:
+        pytest.fail(f"make book failed (exit {build.returncode}):\n{build.log[-6000:]}")
+    return build
+
+
+@pytest.fixture(scope="session")
+def offline_build(tmp_path_factory) -> Build:
+    """A second clean build, inside a network namespace with only loopback up."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed")
+    probe = subprocess.run(["unshare", "-rn", "sh", "-c", "ip link set lo up"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"unshare must work on CI but failed: {probe.stderr.strip()}")
+        pytest.skip(f"network namespaces are not permitted here: {probe.stderr.strip()}")
+    build_dir = tmp_path_factory.mktemp("offline") / "_build"
+    # With loopback down the kernel cannot start and each notebook hangs (traps.md #2).
+    inner = " ".join(make_command("book", build_dir))
+    return run_build(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {inner}"], ROOT, build_dir)
