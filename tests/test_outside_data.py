@@ -148,3 +148,26 @@ def test_sipri_resources_carry_the_credit_line(package, name):
     resource = next(r for r in package.descriptor["resources"] if r["name"] == name)
     assert SIPRI_CREDIT in resource["description"]
     assert any(lic.get("credit") == SIPRI_CREDIT for lic in resource["licenses"])
+
+
+def test_boundaries_is_a_small_rounded_geojson_of_central_asia_and_neighbours(package):
+    resource = next(r for r in package.descriptor["resources"] if r["name"] == "boundaries")
+    assert resource["format"] == "geojson" and resource["mediatype"] == "application/geo+json"
+    path = DATA / resource["path"]
+    assert path.stat().st_size < 100_000
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    codes = {f["properties"]["iso_a3"] for f in collection["features"]}
+    assert {"KAZ", "KGZ", "TJK", "TKM", "UZB", "RUS", "CHN"} <= codes
+
+    def points(coords):
+        if isinstance(coords[0], (int, float)):
+            yield coords
+        else:
+            for c in coords:
+                yield from points(c)
+
+    for feature in collection["features"]:
+        for lon, lat in points(feature["geometry"]["coordinates"]):
+            assert 40 <= lon <= 90 and 30 <= lat <= 58
+            assert round(lon, 3) == lon and round(lat, 3) == lat
