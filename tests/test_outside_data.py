@@ -123,14 +123,19 @@ def test_outside_resource_is_loaded_and_has_units_in_field_descriptions(package,
 
 
 def test_every_resource_has_sources_and_licenses(package):
+    problems = []
     for resource in package.descriptor["resources"]:
         name = resource["name"]
-        assert resource.get("sources"), f"resource {name!r} has no sources"
-        assert resource.get("licenses"), f"resource {name!r} has no licenses"
-        for source in resource["sources"]:
-            assert source.get("title"), f"resource {name!r} has a source without a title"
-        for licence in resource["licenses"]:
-            assert licence.get("name") or licence.get("path"), f"resource {name!r} has a licence without name or path"
+        for key in ("sources", "licenses"):
+            if not resource.get(key):
+                problems.append(f"data/datapackage.json: resource {name!r} has no {key!r}; add them to its entry")
+        for source in resource.get("sources", []):
+            if not source.get("title"):
+                problems.append(f"data/datapackage.json: resource {name!r} has a source without a title")
+        for licence in resource.get("licenses", []):
+            if not (licence.get("name") or licence.get("path")):
+                problems.append(f"data/datapackage.json: resource {name!r} has a licence without name or path")
+    assert not problems, "\n".join(problems)
 
 
 def test_outside_sources_name_repository_path_and_commit(package):
