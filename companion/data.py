@@ -27,6 +27,11 @@ BIB_FILE = PROJECT_ROOT / "references.bib"
 #: The two articles the book codes; rows citing them must carry a locator and evidence.
 ARTICLE_KEYS = ("nurgaliev2007", "edm2004kazakhstan")
 
+#: Fields whose values are keys of ``references.bib``.
+CITATION_FIELDS = ("source", "contrary_source")
+#: A pair of fields by which a row names a row of another table (the flags do so).
+ROW_REFERENCE = ("table", "row_id")
+
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 
@@ -66,13 +71,28 @@ class DataPackageError(ValueError):
 # --------------------------------------------------------------------------- reading
 
 
+def _read_json(data_dir: Path, name: str) -> Any:
+    """One JSON file of the package; a defect raises :class:`DataPackageError` naming its line."""
+    try:
+        return json.loads((data_dir / name).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        problem = Problem(name, error.lineno, None, None, f"is not valid JSON: {error.msg} (line {error.lineno}, character {error.colno})")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = Problem(name, None, None, None, f"cannot be read: {error}")
+    raise DataPackageError([problem])
+
+
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
-    """Return ``datapackage.json`` with every external Table Schema resolved inline."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    """Return ``datapackage.json`` with every external Table Schema resolved inline.
+
+    Raises :class:`DataPackageError` naming the file and line when a JSON file is broken.
+    """
+    descriptor = _read_json(data_dir, "datapackage.json")
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DataPackageError([Problem("datapackage.json", None, "resources", None, "the package must be an object with a list of resources")])
     for resource in descriptor["resources"]:
         if isinstance(resource.get("schema"), str):
-            schema_path = data_dir / resource["schema"]
-            resource["schema"] = json.loads(schema_path.read_text(encoding="utf-8"))
+            resource["schema"] = _read_json(data_dir, resource["schema"])
     return descriptor
 
 
@@ -117,8 +137,8 @@ def _check_encoding_and_header(data_dir: Path, resource: dict) -> list[Problem]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return [Problem(resource["path"], line, None, None, f"is not UTF-8 (byte {error.start}); re-save the file as UTF-8")]
+        row, column = _locate_undecodable(raw, expected)
+        return [Problem(resource["path"], row, column, None, f"is not UTF-8 (byte {error.start}); re-save the file as UTF-8")]
     header = next(csv.reader(text.splitlines()[:1]), [])
     if header == expected:
         return []
@@ -130,8 +150,19 @@ def _check_encoding_and_header(data_dir: Path, resource: dict) -> list[Problem]:
         if name not in expected:
             problems.append(Problem(resource["path"], 1, name, None, "column is not in the Table Schema; remove it or add it to the schema"))
     if not problems:
-        problems.append(Problem(resource["path"], 1, None, ",".join(header), "columns are out of order; expected " + ",".join(expected)))
+        first = next(i for i, (a, b) in enumerate(zip(header, expected)) if a != b)
+        problems.append(Problem(resource["path"], 1, expected[first], header[first], f"columns are out of order: column {first + 1} should be '{expected[first]}'; expected " + ",".join(expected)))
     return problems
+
+
+def _locate_undecodable(raw: bytes, expected: list[str]) -> tuple[int | None, str | None]:
+    """Row (header = 1) and column of the first cell holding bytes that are not UTF-8."""
+    text = raw.decode("utf-8", errors="replace")
+    for number, cells in enumerate(csv.reader(text.splitlines()), start=1):
+        for index, cell in enumerate(cells):
+            if "\ufffd" in cell:
+                return number, expected[index] if index < len(expected) else None
+    return None, None
 
 
 def _frictionless_problems(data_dir: Path, descriptor: dict, skip: set[str]) -> list[Problem]:
@@ -152,16 +183,15 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, skip: set[str]) -> 
         file = path_by_name.get(name, name)
         if file in skip:
             continue
+        primary_key = next((r["schema"].get("primaryKey") for r in descriptor["resources"] if r["name"] == name and isinstance(r.get("schema"), dict)), None)
         for error in task.errors:
-            problems.append(
-                Problem(
-                    file,
-                    getattr(error, "row_number", None),
-                    getattr(error, "field_name", None),
-                    getattr(error, "cell", None),
-                    f"{error.type}: {error.note}",
-                )
-            )
+            column = getattr(error, "field_name", None)
+            value = getattr(error, "cell", None)
+            if column is None and getattr(error, "field_names", None):  # a foreign key
+                column, value = ", ".join(error.field_names), ", ".join(map(str, error.field_cells))
+            elif column is None and error.type == "primary-key" and primary_key:
+                column = primary_key if isinstance(primary_key, str) else ", ".join(primary_key)
+            problems.append(Problem(file, getattr(error, "row_number", None), column, value, f"{error.type}: {error.note}"))
     for error in report.errors:
         problems.append(Problem("datapackage.json", None, None, None, f"{error.type}: {error.note}"))
     return problems
@@ -182,8 +212,20 @@ def _rows(data_dir: Path, resource: dict) -> Iterable[tuple[int, dict]]:
             yield number, row
 
 
-def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str]) -> list[Problem]:
-    """Checks the Table Schema cannot express: calendar dates, precision, citations, evidence."""
+def _row_ids(data_dir: Path, descriptor: dict) -> dict[str, set[str]]:
+    """Primary key values of every table (parts of a composite key joined by '/')."""
+    ids = {}
+    for resource in tabular_resources(descriptor):
+        key = resource["schema"].get("primaryKey") or []
+        key = [key] if isinstance(key, str) else key
+        if key:
+            ids[resource["name"]] = {"/".join(row.get(k) or "" for k in key) for _, row in _rows(data_dir, resource)}
+    return ids
+
+
+def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str], row_ids: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Checks the Table Schema cannot express: calendar dates, precision, citations, evidence,
+    and rows that name a row of another table by ``table`` and ``row_id``."""
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     file = resource["path"]
     date_fields = [n for n, f in fields.items() if f.get("constraints", {}).get("pattern", "").startswith(r"^\d{4}")]
@@ -201,9 +243,16 @@ def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str]) -> list[Prob
         if "date_end" in fields and row.get("date_end") and row.get("date"):
             if DATE_PATTERN.match(row["date_end"]) and row["date_end"] < row["date"]:
                 problems.append(Problem(file, number, "date_end", row["date_end"], f"is before date {row['date']!r}"))
+        for name in CITATION_FIELDS:
+            key = (row.get(name) or "").strip()
+            if name in fields and key and key not in bib_keys:
+                problems.append(Problem(file, number, name, key, "is not a key in references.bib; add the entry or fix the key"))
+        table_field, id_field = ROW_REFERENCE
+        if row_ids is not None and table_field in fields and id_field in fields and row.get(id_field):
+            table = row.get(table_field) or ""
+            if table in row_ids and row[id_field] not in row_ids[table]:
+                problems.append(Problem(file, number, id_field, row[id_field], f"names no row of {table}; use the id of an existing row"))
         source = (row.get("source") or "").strip()
-        if "source" in fields and source and source not in bib_keys:
-            problems.append(Problem(file, number, "source", source, "is not a key in references.bib; add the entry or fix the key"))
         if source in ARTICLE_KEYS:
             for name in ("locator", "evidence"):
                 if name in fields and not (row.get(name) or "").strip():
@@ -215,8 +264,8 @@ def validate(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> list[Probl
     """Return every problem in the package; an empty list means it is valid."""
     try:
         descriptor = read_descriptor(data_dir)
-    except (OSError, json.JSONDecodeError) as error:
-        return [Problem("datapackage.json", None, None, None, f"cannot be read: {error}")]
+    except DataPackageError as error:
+        return error.problems
     bib_keys = bibliography_keys(bib_file)
     problems: list[Problem] = []
     unreadable: set[str] = set()
@@ -226,9 +275,10 @@ def validate(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> list[Probl
             unreadable.add(resource["path"])
         problems += found
     problems += _frictionless_problems(data_dir, descriptor, unreadable)
-    for resource in tabular_resources(descriptor):
-        if resource["path"] not in unreadable:
-            problems += _check_rows(data_dir, resource, bib_keys)
+    readable = {"resources": [r for r in tabular_resources(descriptor) if r["path"] not in unreadable]}
+    row_ids = _row_ids(data_dir, readable)
+    for resource in readable["resources"]:
+        problems += _check_rows(data_dir, resource, bib_keys, row_ids)
     return problems
 
 
