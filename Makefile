@@ -21,7 +21,7 @@ SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-l
 VENDOR := _extra/vendor/jupyter-widgets
 WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
 
-.PHONY: book book-student test test-fast check-data lab setup system-deps clean lock
+.PHONY: book book-student seminar test test-fast check-data lab setup system-deps clean lock
 
 ## Environment -----------------------------------------------------------------
 
@@ -68,6 +68,15 @@ check-data: setup
 
 lab: setup
 	$(PY) -m jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --notebook-dir=$(CURDIR)
+
+# The live explorers for class: seminar/seminar.ipynb as a Voilà app on 127.0.0.1. The
+# "offline" template (seminar/templates/) drops the stock template's CDN stylesheets, and
+# seminar/voila.json (read from the working folder) turns off the jupytext labextension.
+SEMINAR_PORT ?= 8866
+seminar: setup
+	@echo "Seminar explorers: http://127.0.0.1:$(SEMINAR_PORT)/ (Ctrl+C stops the server)"
+	cd seminar && JUPYTER_PATH=$(CURDIR)/seminar/templates $(abspath $(PY)) -m voila seminar.ipynb \
+	  --template=offline --no-browser --port=$(SEMINAR_PORT) --Voila.ip=127.0.0.1 --ServerApp.port_retries=0
 
 ## Tests -----------------------------------------------------------------------
 

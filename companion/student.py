@@ -10,7 +10,8 @@ Two parts, both used only by ``python -m companion.build --edition student``:
 * :func:`setup` makes this module a Sphinx extension, loaded only in that edition: it
   removes notebook cells tagged ``solution`` from each page as it is read (like
   ``remove-cell``), so both editions share one execution cache and nothing runs twice,
-  and it sets the ``student`` tag for ``{only}`` blocks.
+  and it sets the ``student`` tag for ``{only}`` blocks, resolved before cross-references
+  so that a link to a teacher page inside ``{only} not student`` is dropped, not broken.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import process_only_nodes
 
 from companion.data import PROJECT_ROOT
 
@@ -43,7 +46,9 @@ def student_toc(toc: dict) -> dict:
     if len(kept) == len(parts):
         # A renamed caption would otherwise put the teacher pages into the student book.
         raise ValueError(f"_toc.yml has no part captioned {TEACHER_PART!r}; the student edition relies on it")
-    return {**toc, "parts": kept}
+    student = {key: value for key, value in toc.items() if key != "parts"}
+    # sphinx-external-toc rejects an empty list of parts; a book of the root page alone has none.
+    return {**student, "parts": kept} if kept else student
 
 
 def write_student_toc(build_dir: Path, toc_path: Path = PROJECT_ROOT / "_toc.yml") -> Path:
@@ -108,7 +113,22 @@ class RemoveSolutionCells(SphinxTransform):
                 container.parent.remove(container)
 
 
+class ResolveOnlyBlocksEarly(SphinxPostTransform):
+    """Apply ``{only}`` blocks before cross-references are resolved.
+
+    Sphinx drops the losing branch of an ``{only}`` block at priority 50, after its
+    references were resolved at priority 10, so a ``{doc}`` link to a teacher page inside
+    ``{only} not student`` would still warn "unknown document" (an error under -W).
+    """
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        process_only_nodes(self.document, self.app.builder.tags)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.tags.add(EDITION_TAG)
     app.add_transform(RemoveSolutionCells)
+    app.add_post_transform(ResolveOnlyBlocksEarly)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

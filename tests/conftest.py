@@ -77,6 +77,16 @@ def built_book(tmp_path_factory) -> Build:
 
 
 @pytest.fixture(scope="session")
+def student_build(built_book) -> Build:
+    """The student edition, built into ``built_book``'s folder (``student/``) with its cache.
+
+    It reuses the teacher build's execution cache, so its log shows whether anything ran
+    again. The build's result is returned as is; the tests assert on it.
+    """
+    return make(ROOT, "book-student", built_book.build_dir)
+
+
+@pytest.fixture(scope="session")
 def offline_build(tmp_path_factory) -> Build:
     """A second clean build, inside a network namespace with only loopback up."""
     if shutil.which("unshare") is None:

@@ -1,0 +1,330 @@
+"""The student edition holds every exercise and no solution and no teacher page, anywhere.
+
+"Anywhere" means every file of the output folder: the pages, the search index, the
+object inventory, images and scripts. What must not leak is taken from the teacher
+edition built from the same sources: the text of every worked solution, the code of every
+cell tagged ``solution``, the figures they draw, and the title and text of every teacher
+page. Each of these is first found in the teacher edition, so a scan that finds nothing
+cannot pass by looking for the wrong thing.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, solution_cells
+from conftest import ROOT, copy_project, make
+
+BLOCK_TAGS = ["p", "li", "pre", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption"]
+MIN_WORDS = 5
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-"})
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(text).translate(QUOTES)).strip()
+
+
+def leaf_blocks(element: Tag) -> list[str]:
+    """Texts of the innermost block elements (code blocks line by line), inline markup joined."""
+    texts = []
+    for block in element.find_all(BLOCK_TAGS):
+        if block.name != "pre" and block.find(BLOCK_TAGS):
+            continue
+        text = block.get_text("")
+        texts += text.splitlines() if block.name == "pre" else [text]
+    return [normalise(t) for t in texts if t.strip()]
+
+
+def phrases(blocks: list[str]) -> set[str]:
+    """Sentences of at least :data:`MIN_WORDS` words: specific enough to mean a leak."""
+    found = set()
+    for block in blocks:
+        for sentence in re.split(r"(?<=[.!?;:])\s+", block):
+            sentence = sentence.strip(" ¶#")
+            if len(sentence.split()) >= MIN_WORDS:
+                found.add(sentence)
+    return found
+
+
+def page(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def haystack(path: Path) -> str:
+    """Everything a reader, a search engine or a script could get out of one output file."""
+    raw = path.read_bytes()
+    if path.name == "objects.inv":  # four header lines, then zlib
+        header_end = 0
+        for _ in range(4):
+            header_end = raw.index(b"\n", header_end) + 1
+        raw = raw[:header_end] + zlib.decompress(raw[header_end:])
+    text = raw.decode("utf-8", errors="ignore")
+    if path.suffix == ".html":
+        text += "\n" + "\n".join(leaf_blocks(BeautifulSoup(text, "html.parser")))
+    return normalise(text)
+
+
+def output_haystacks(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): haystack(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+NAVIGATION = "nav, aside, header, footer, .bd-sidebar-primary, .bd-sidebar-secondary, .prev-next-area"
+
+
+def main_content(soup: BeautifulSoup) -> Tag:
+    """The page's own content: sidebars, headers and previous/next links removed."""
+    for element in soup.select(NAVIGATION):
+        element.decompose()
+    return soup.select_one("article") or soup.select_one("main") or soup.body or soup
+
+
+@dataclass
+class Secrets:
+    """What the student edition must not contain, as found in the teacher edition."""
+
+    phrases: dict[str, set[str]] = field(default_factory=dict)  # origin -> needles seen in the teacher build
+    cell_code: dict[str, set[str]] = field(default_factory=dict)  # origin -> code lines of solution cells
+    images: dict[str, set[str]] = field(default_factory=dict)  # origin -> image file names
+    teacher_docs: list[str] = field(default_factory=list)
+    exercises: dict[str, list[str]] = field(default_factory=dict)  # chapter -> exercise ids
+
+
+def collect_secrets(teacher_html: Path, project: Path, chapters: list[str]) -> Secrets:
+    """Solutions, solution cells and teacher pages of a teacher build, minus public text."""
+    secrets = Secrets()
+    public = []
+    for path in sorted(teacher_html.rglob("*.html")):
+        doc = str(path.relative_to(teacher_html).with_suffix(""))
+        content = main_content(page(path))
+        if doc.startswith("teachers/"):
+            secrets.teacher_docs.append(doc)
+            heading = content.find("h1")
+            title = normalise(heading.get_text("")).strip(" #¶") if heading else ""
+            secrets.phrases[doc] = phrases(leaf_blocks(content)) | {title}
+            continue
+        for number, solution in enumerate(content.select("div.solution"), 1):
+            body = solution.select_one("section") or solution
+            secrets.phrases[f"{doc} solution {number}"] = phrases(leaf_blocks(body))
+            secrets.images[f"{doc} solution {number}"] = {Path(i["src"]).name for i in solution.find_all("img")}
+            solution.decompose()
+        for number, cell in enumerate(content.select("div.tag_solution"), 1):
+            secrets.images[f"{doc} solution cell {number}"] = {Path(i["src"]).name for i in cell.find_all("img")}
+            cell.decompose()
+        if doc.startswith("chapters/"):
+            secrets.exercises[doc] = [e["id"] for e in content.select("div.exercise[id]")]
+        public.append(" ".join(leaf_blocks(content)))
+    for name in chapters:
+        for cell in solution_cells(chapter_path(name, project)):
+            lines = {normalise(line) for line in cell.source.splitlines() if len(line.strip()) >= 20}
+            # A cell tagged 'solution' is often also 'remove-cell': its code need not be in
+            # the teacher build, so it is looked for in the student build only.
+            secrets.cell_code[f"chapters/{name} solution cell {cell.index + 1}"] = lines
+    public_text = " ".join(public)
+    for needles in (secrets.phrases, secrets.cell_code):
+        for origin, group in needles.items():
+            needles[origin] = {n for n in group if n and n not in public_text}
+    return secrets
+
+
+def find_in(haystacks: dict[str, str], secrets: Secrets) -> list[str]:
+    """Every needle of ``secrets`` found in ``haystacks``, as 'file: origin: needle'."""
+    found = []
+    for origin, needles in [*secrets.phrases.items(), *secrets.cell_code.items()]:
+        for needle in sorted(needles):
+            found += [f"{name}: {origin}: {needle[:80]!r}" for name, text in haystacks.items() if needle in text]
+    return found
+
+
+def missing_from(haystacks: dict[str, str], secrets: Secrets) -> list[str]:
+    """Needles that cannot be found in ``haystacks`` (a scan of the teacher build: must be none)."""
+    everything = "\n".join(haystacks.values())
+    return [f"{o}: {n[:80]!r}" for o, needles in secrets.phrases.items() for n in needles if n not in everything]
+
+
+def leaked_images(student: Path, secrets: Secrets) -> list[str]:
+    present = {p.name for p in student.rglob("*") if p.is_file()}
+    return [f"{origin}: {name}" for origin, names in secrets.images.items() for name in names & present]
+
+
+def search_index(folder: Path) -> dict:
+    text = (folder / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def structural_leaks(student: Path) -> list[str]:
+    """Source copies, notebooks, downloads, teacher files and links to them."""
+    problems = []
+    for path in sorted(student.rglob("*")):
+        rel = str(path.relative_to(student))
+        if path.is_dir() and path.name in {"_sources", "_downloads", "teachers", "jupyter_execute"}:
+            problems.append(f"folder {rel}")
+        if path.is_file() and path.suffix in {".ipynb", ".md", ".myst"}:
+            problems.append(f"source or notebook {rel}")
+        if path.suffix == ".html":
+            soup = page(path)
+            problems += [f"{rel}: link to {a['href']}" for a in soup.find_all(href=re.compile(r"(^|/)teachers/"))]
+            problems += [f"{rel}: download button" for _ in soup.select("[class*=btn-download]")]
+    index = search_index(student)
+    problems += [f"searchindex.js: document {d}" for d in index["docnames"] if d.startswith("teachers/")]
+    return problems
+
+
+def exercises_missing(student: Path, secrets: Secrets) -> list[str]:
+    """Exercises of the teacher edition absent from, or different in, the student edition."""
+    missing = []
+    for doc, ids in secrets.exercises.items():
+        content = main_content(page(student / f"{doc}.html"))
+        for exercise_id in ids:
+            if content.find(id=exercise_id) is None:
+                missing.append(f"{doc}#{exercise_id}")
+    return missing
+
+
+def check_student_edition(teacher_html: Path, student: Path, project: Path, chapters: list[str]) -> Secrets:
+    """All assertions shared by the real book and the sample book; returns what was checked."""
+    secrets = collect_secrets(teacher_html, project, chapters)
+    assert missing_from(output_haystacks(teacher_html), secrets) == [], "the scan cannot see what it looks for"
+    assert structural_leaks(student) == []
+    assert find_in(output_haystacks(student), secrets) == []
+    assert leaked_images(student, secrets) == []
+    assert exercises_missing(student, secrets) == []
+    return secrets
+
+
+# --------------------------------------------------------------------------- the real book
+
+
+@pytest.mark.build
+@pytest.mark.timeout(1800)
+def test_student_edition_builds_without_warnings_from_the_shared_cache(student_build):
+    assert student_build.returncode == 0, student_build.log[-4000:]
+    assert student_build.warnings == []
+    assert "Executing notebook" not in student_build.log, "the student build ran notebooks again"
+    assert "Using cached notebook" in student_build.log
+
+
+@pytest.mark.build
+@pytest.mark.timeout(1800)
+def test_student_edition_has_every_exercise_and_no_solution_or_teacher_page(built_book, student_build):
+    assert student_build.returncode == 0, student_build.log[-4000:]
+    secrets = check_student_edition(built_book.html, student_build.build_dir / "student", ROOT, list(CONTENT_CHAPTERS))
+    assert len(secrets.teacher_docs) == 1 + len(CONTENT_CHAPTERS)
+    assert all(secrets.phrases[doc] for doc in secrets.teacher_docs), "a teacher page yielded nothing to look for"
+    exercises = {doc: ids for doc, ids in secrets.exercises.items() if ids}
+    assert exercises, "no chapter has exercises yet, so the scan proves nothing about solutions"
+    for name in CONTENT_CHAPTERS:
+        assert len(secrets.exercises.get(f"chapters/{name}", [])) == len(exercise_labels(chapter_path(name)))
+
+
+# --------------------------------------------------------------------------- the machinery, on a sample
+
+SAMPLE_CHAPTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Sample chapter
+
+Body text that every reader of either edition sees.
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+import matplotlib.pyplot as plt
+from myst_nb import glue
+from companion.figures import use_house_style
+
+use_house_style()
+```
+
+```{exercise} Count the sevens
+:label: ex-sample-count
+
+How many values of the list equal seven? Compute it.
+```
+
+```{code-cell} ipython3
+:tags: [solution, remove-cell]
+sevens_in_the_sample_list = sum(1 for value in [7, 3, 7, 1] if value == 7)
+glue("sample_sevens", sevens_in_the_sample_list, display=False)
+```
+
+````{solution} ex-sample-count
+:class: dropdown
+
+The zebra-striped quokka counts {glue:text}`sample_sevens` sevens in the list.
+
+```python
+sevens_in_the_sample_list = sum(1 for value in [7, 3, 7, 1] if value == 7)
+glue("sample_sevens", sevens_in_the_sample_list, display=False)
+```
+````
+
+```{exercise} Draw the sevens
+:label: ex-sample-draw
+
+Draw one bar per value.
+```
+
+```{code-cell} ipython3
+:tags: [solution]
+figure_for_the_solution, axes = plt.subplots(figsize=(3, 2))
+axes.bar(range(4), [7, 3, 7, 1])
+print("the marmalade output of a visible solution cell")
+figure_for_the_solution
+```
+"""
+
+SAMPLE_TEACHER_PAGE = """\
+# Teaching notes: the sample chapter
+
+A plan that only teachers may read, with a secret question about sevens.
+"""
+
+
+@pytest.mark.build
+@pytest.mark.timeout(900)
+def test_student_edition_machinery_on_a_sample_chapter(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "chapters" / "sample.md").write_text(SAMPLE_CHAPTER, encoding="utf-8")
+    (project / "teachers" / "sample.md").write_text(SAMPLE_TEACHER_PAGE, encoding="utf-8")
+    (project / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/sample\nparts:\n"
+        "  - caption: For teachers\n    chapters:\n      - file: teachers/sample\n",
+        encoding="utf-8",
+    )
+    build_dir = tmp_path / "_build"
+    teacher = make(project, "book", build_dir)
+    assert teacher.returncode == 0, teacher.log[-4000:]
+    student = make(project, "book-student", build_dir)
+    assert student.returncode == 0, student.log[-4000:]
+    assert "Executing notebook" not in student.log
+
+    secrets = check_student_edition(build_dir / "html", build_dir / "student", project, ["sample"])
+    assert secrets.exercises == {"chapters/sample": ["ex-sample-count", "ex-sample-draw"]}
+    needles = {n for group in [*secrets.phrases.values(), *secrets.cell_code.values()] for n in group}
+    assert "The zebra-striped quokka counts 2 sevens in the list." in needles
+    assert "Teaching notes: the sample chapter" in needles
+    assert any("sevens_in_the_sample_list = sum" in n for n in needles)
+    assert any(secrets.images.values()), "the visible solution cell's figure was not found"
+    # The same scan over the teacher edition finds all of it: the check can fail.
+    leaks = find_in(output_haystacks(build_dir / "html"), secrets)
+    assert any("quokka" in leak for leak in leaks) and any("Teaching notes" in leak for leak in leaks)
+    assert structural_leaks(build_dir / "html")
+    # The search index of the student edition does not know the solution's words.
+    student_terms, teacher_terms = search_index(build_dir / "student")["terms"], search_index(build_dir / "html")["terms"]
+    assert "quokka" in teacher_terms and "quokka" not in student_terms
+    assert "marmalad" in teacher_terms and "marmalad" not in student_terms
