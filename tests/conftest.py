@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# The quality gate's server, browser and allow-list fixtures (tests/browser.py), once per run.
+pytest_plugins = ["browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("VENV", ROOT / ".venv")).resolve()
 NODE_MODULES = ROOT / "node_modules"

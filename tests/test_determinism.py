@@ -1,0 +1,126 @@
+"""Two clean builds give the same book: byte-identical pages and identical executed outputs.
+
+The two builds are the run's clean build (``built_book``) and the clean build made inside a
+network namespace (``offline_build``). The only thing normalised is what is random by
+design: the model ids of ipywidgets (uuid4, made by the kernel). Executed notebooks are
+compared output by output, since jupytext gives cells random ids.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = [pytest.mark.build, pytest.mark.timeout(2400)]
+
+WIDGET_STATE_SCRIPT = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
+)
+MODEL_REFERENCE = re.compile(r'IPY_MODEL_([0-9a-f]{32})|"model_id":\s*"([0-9a-f]{32})"')
+
+
+def widget_model_ids(text: str) -> list[str]:
+    """Every ipywidgets model id in a page or notebook, in order of first appearance."""
+    ids: list[str] = []
+    for block in WIDGET_STATE_SCRIPT.findall(text):
+        try:
+            ids += list(json.loads(block).get("state", {}))
+        except ValueError:
+            pass  # a broken state block is reported by the comparison itself
+    for match in MODEL_REFERENCE.finditer(text):
+        ids.append(match.group(1) or match.group(2))
+    try:  # a notebook keeps the state in its metadata
+        state = json.loads(text).get("metadata", {}).get("widgets", {})
+        for value in state.values():
+            ids += list(value.get("state", {}))
+    except (ValueError, AttributeError):
+        pass
+    return sorted(set(ids), key=text.index)
+
+
+def normalise_widget_ids(text: str) -> str:
+    """``text`` with each widget model id replaced by ``widget-model-<n>`` (n = order of appearance)."""
+    for number, model_id in enumerate(widget_model_ids(text)):
+        text = text.replace(model_id, f"widget-model-{number}")
+    return text
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def comparable(name: str, content: bytes) -> bytes:
+    if name.endswith((".html", ".ipynb", ".json", ".js")) and b"widget" in content:
+        return normalise_widget_ids(content.decode("utf-8")).encode("utf-8")
+    return content
+
+
+def first_difference(name: str, a: bytes, b: bytes) -> str:
+    try:
+        diff = difflib.unified_diff(a.decode().splitlines(), b.decode().splitlines(), "build 1", "build 2", lineterm="", n=1)
+        return f"{name}:\n" + "\n".join(list(diff)[:12])
+    except UnicodeDecodeError:
+        return f"{name}: binary files differ"
+
+
+def executed_outputs(build_dir: Path) -> dict[str, list]:
+    """Per executed notebook, the outputs of each code cell (ids normalised), in cell order."""
+    outputs = {}
+    for path in sorted((build_dir / "jupyter_execute").rglob("*.ipynb")):
+        notebook = nbformat.reads(normalise_widget_ids(path.read_text(encoding="utf-8")), as_version=4)
+        outputs[path.relative_to(build_dir).as_posix()] = [
+            cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"
+        ]
+    return outputs
+
+
+@pytest.fixture(scope="module")
+def two_builds(built_book, offline_build):
+    assert offline_build.returncode == 0, offline_build.log[-3000:]
+    return built_book, offline_build
+
+
+def test_two_clean_builds_give_byte_identical_html(two_builds):
+    first, second = (files_of(b.html) for b in two_builds)
+    assert sorted(first) == sorted(second), "the two builds hold different files"
+    differing = [name for name in first if comparable(name, first[name]) != comparable(name, second[name])]
+    details = "\n\n".join(first_difference(n, comparable(n, first[n]), comparable(n, second[n])) for n in differing[:5])
+    assert differing == [], f"files that differ between two clean builds:\n{details}"
+
+
+def test_two_clean_builds_give_identical_executed_outputs(two_builds):
+    first, second = (executed_outputs(b.build_dir) for b in two_builds)
+    assert first, "no executed notebooks found"
+    assert sorted(first) == sorted(second)
+    differing = []
+    for notebook, cells in first.items():
+        for number, (a, b) in enumerate(zip(cells, second[notebook])):
+            if a != b:
+                differing.append(f"{notebook}, code cell {number + 1}")
+        if len(cells) != len(second[notebook]):
+            differing.append(f"{notebook}: {len(cells)} vs {len(second[notebook])} code cells")
+    assert differing == []
+
+
+def test_figures_carry_no_date(built_book):
+    figures = list(built_book.html.rglob("*.svg")) + list((built_book.build_dir / "jupyter_execute").rglob("*.svg"))
+    dated = [str(p) for p in figures if re.search(rb"<dc:date>|CreationDate", p.read_bytes())]
+    assert dated == []
+
+
+def test_widget_id_normalisation_removes_only_model_ids():
+    def page(a: str, b: str, value: int) -> str:
+        state = {"version_major": 2, "version_minor": 0, "state": {a: {"state": {"children": [f"IPY_MODEL_{b}"], "value": value}}, b: {"state": {}}}}
+        view = json.dumps({"version_major": 2, "version_minor": 0, "model_id": a})
+        return (
+            f'<script type="application/vnd.jupyter.widget-state+json">{json.dumps(state)}</script>'
+            f'<script type="application/vnd.jupyter.widget-view+json">{view}</script>'
+        )
+
+    ids = ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210", "00000000000000000000000000000001", "ffffffffffffffffffffffffffffffff"]
+    assert normalise_widget_ids(page(ids[0], ids[1], 5)) == normalise_widget_ids(page(ids[2], ids[3], 5))
+    assert normalise_widget_ids(page(ids[0], ids[1], 5)) != normalise_widget_ids(page(ids[2], ids[3], 6))
