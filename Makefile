@@ -16,12 +16,12 @@ export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 # Debian packages the tests and handouts need (the book itself needs none).
-SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-linux git
+SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-linux git poppler-utils
 
 VENDOR := _extra/vendor/jupyter-widgets
 WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
 
-.PHONY: book book-student seminar test test-fast check-data lab setup system-deps clean lock
+.PHONY: book book-student seminar handouts test test-fast check-data lab setup system-deps clean lock
 
 ## Environment -----------------------------------------------------------------
 
@@ -77,6 +77,11 @@ seminar: setup
 	@echo "Seminar explorers: http://127.0.0.1:$(SEMINAR_PORT)/ (Ctrl+C stops the server)"
 	cd seminar && JUPYTER_PATH=$(CURDIR)/seminar/templates $(abspath $(PY)) -m voila seminar.ipynb \
 	  --template=offline --no-browser --port=$(SEMINAR_PORT) --Voila.ip=127.0.0.1 --ServerApp.port_retries=0
+
+# Printable handouts from both editions, printed by Chromium into $(BUILD_DIR)/handouts:
+# teacher.pdf (notes, chapters, worked solutions) and student.pdf (chapters, no solutions).
+handouts: book book-student
+	$(PY) tools/handouts.py --build-dir $(BUILD_DIR)
 
 ## Tests -----------------------------------------------------------------------
 
