@@ -101,6 +101,21 @@ def tabular_resources(descriptor: dict) -> list[dict]:
     return [r for r in descriptor["resources"] if "schema" in r and r.get("format", "csv") == "csv"]
 
 
+def primary_key(resource: dict) -> list[str]:
+    """The names of a table's primary-key fields (empty when it has none)."""
+    key = resource["schema"].get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def row_key(resource: dict, row: dict[str, str]) -> str:
+    """A row's primary-key value as written; the parts of a composite key joined by '/'.
+
+    This is how other rows name it (a flag's ``row_id``) and what its anchor on the
+    browse page is made from.
+    """
+    return "/".join(row.get(name) or "" for name in primary_key(resource))
+
+
 def bibliography_keys(bib_file: Path = BIB_FILE) -> set[str]:
     """Keys of every entry in ``references.bib``."""
     text = bib_file.read_text(encoding="utf-8")
@@ -214,13 +229,11 @@ def _rows(data_dir: Path, resource: dict) -> Iterable[tuple[int, dict]]:
 
 def _row_ids(data_dir: Path, descriptor: dict) -> dict[str, set[str]]:
     """Primary key values of every table (parts of a composite key joined by '/')."""
-    ids = {}
-    for resource in tabular_resources(descriptor):
-        key = resource["schema"].get("primaryKey") or []
-        key = [key] if isinstance(key, str) else key
-        if key:
-            ids[resource["name"]] = {"/".join(row.get(k) or "" for k in key) for _, row in _rows(data_dir, resource)}
-    return ids
+    return {
+        resource["name"]: {row_key(resource, row) for _, row in _rows(data_dir, resource)}
+        for resource in tabular_resources(descriptor)
+        if primary_key(resource)
+    }
 
 
 def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str], row_ids: dict[str, set[str]] | None = None) -> list[Problem]:
@@ -295,9 +308,10 @@ def _period_bounds(value: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def _typed_frame(data_dir: Path, resource: dict) -> pd.DataFrame:
     frame = pd.read_csv(data_dir / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = set(resource["schema"].get("missingValues", [""]))
     for field in resource["schema"]["fields"]:
         name, kind = field["name"], field.get("type", "string")
-        column = frame[name].replace("", None)
+        column = frame[name].where(~frame[name].isin(missing), None)
         enum = field.get("constraints", {}).get("enum")
         if enum:
             frame[name] = pd.Categorical(column, categories=enum)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from companion.data import ARTICLE_KEYS, DATA_DIR, PROJECT_ROOT, read_descriptor, tabular_resources
+from companion.data import ARTICLE_KEYS, DATA_DIR, PROJECT_ROOT, read_descriptor, row_key, tabular_resources
 
 #: Where the article texts live unless ``COMPANION_SOURCES`` says otherwise.
 DEFAULT_SOURCES_DIR = PROJECT_ROOT.parent / "shared" / "sources"
@@ -355,11 +355,9 @@ def citing_rows(data_dir: Path = DATA_DIR) -> Iterator[CitingRow]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         if "source" not in names or "evidence" not in names:
             continue
-        key = resource["schema"].get("primaryKey") or []
-        key = [key] if isinstance(key, str) else key
         with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
             for number, row in enumerate(csv.DictReader(handle), start=2):
-                row_id = "/".join(row.get(k) or "" for k in key) or f"row {number}"
+                row_id = row_key(resource, row) or f"row {number}"
                 yield CitingRow(
                     resource["path"],
                     resource["name"],

@@ -9,7 +9,7 @@ page; values are read as written in the CSV files, after the build's validation
 (:mod:`companion.sphinxext`) has passed.
 
 Each row on the browse page carries the anchor ``row-<table>-<id>`` and a label of the same
-name, so any page can link to it with ``{ref}`\u200bthe row <row-events-some-id>```.
+name, so any page can link to it with the ``ref`` role, e.g. target ``row-events-<id>``.
 """
 from __future__ import annotations
 
@@ -26,9 +26,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, read_descriptor, tabular_resources
+from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, primary_key, read_descriptor, row_key, tabular_resources
 
-BROWSE_DOC = "appendix/browse"
 NOTES_FILE = "CODEBOOK-NOTES.md"
 CSS_FILE = "companion-pages.css"
 #: A table is shown as a table when it has at most this many columns and its rows fit in
@@ -90,12 +89,11 @@ class Table:
 
     @property
     def primary_key(self) -> list[str]:
-        key = self.resource["schema"].get("primaryKey") or []
-        return [key] if isinstance(key, str) else list(key)
+        return primary_key(self.resource)
 
     def row_id(self, number: int, row: dict[str, str]) -> str:
         """The row's primary key value (parts joined by '/'), or its CSV row number."""
-        return "/".join(row.get(k, "") for k in self.primary_key) if self.primary_key else str(number)
+        return row_key(self.resource, row) if self.primary_key else str(number)
 
     def numbered(self) -> Iterable[tuple[int, dict[str, str]]]:
         """Rows with their number in the CSV file (header = row 1)."""

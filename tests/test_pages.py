@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from companion.data import read_descriptor, tabular_resources
+from companion.data import read_descriptor, row_key as row_id, tabular_resources
 from companion.pages import flag_anchor, row_anchor
 from conftest import ROOT, copy_project, make
 
@@ -35,12 +35,6 @@ def tables(data_dir: Path = DATA) -> dict[str, tuple[dict, list[dict[str, str]]]
         with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
             result[resource["name"]] = (resource, list(csv.DictReader(handle)))
     return result
-
-
-def row_id(resource: dict, row: dict[str, str]) -> str:
-    key = resource["schema"].get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
-    return "/".join(row[k] for k in key)
 
 
 @pytest.mark.build
