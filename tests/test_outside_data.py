@@ -106,7 +106,6 @@ def test_cow_minus_nine_is_declared_missing_and_frictionless_reads_it_so():
     assert rows[1991]["milex"] is None and rows[1992]["milex"] == 1_500_000
 
 
-@pytest.mark.xfail(strict=True, reason="companion.data._typed_frame does not yet apply a schema's missingValues")
 def test_loader_reads_cow_minus_nine_as_missing(package):
     cow = package.cow_nmc.set_index("year")
     assert cow["milex"].isna().loc[1991]
