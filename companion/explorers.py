@@ -1,0 +1,617 @@
+"""Pure functions behind the book's explorers: control values in, a table or a figure out.
+
+Three explorers read the data this way: the timeline (filter the events by partner,
+category and years), the partner balance (weight the mechanisms of cooperation and score
+each partner) and the source comparison (pick a topic, see how each article treats it).
+:mod:`companion.widgets` only wires ipywidgets controls to these functions, so everything
+an explorer shows is computed here and tested without a kernel.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from companion.data import ARTICLE_KEYS
+from companion.figures import OKABE_ITO, new_figure, partner_colour
+
+#: How the book names the two articles in tables (keys of references.bib → label).
+ARTICLE_LABELS = {"nurgaliev2007": "Nurgaliev (2007)", "edm2004kazakhstan": "Eurasia Daily Monitor (2004)"}
+
+# --------------------------------------------------------------------------- flags
+
+
+def with_flags(frame: pd.DataFrame, flags: pd.DataFrame | None, table: str, id_column: str = "id") -> pd.DataFrame:
+    """``frame`` with a column ``flag``: the kinds of every ``flags`` row raised on each row.
+
+    ``table`` is the name of the table ``frame`` comes from (flags name the table and the row
+    they concern); rows without a flag get an empty string, several kinds are comma-joined.
+    """
+    if flags is None or flags.empty:
+        return frame.assign(flag="")
+    mine = flags[(flags["table"].astype(str) == table) & flags["row_id"].notna()]
+    mine = pd.DataFrame({"row_id": mine["row_id"].astype(str), "kind": mine["kind"].astype(str)})
+    kinds = mine.groupby("row_id")["kind"].agg(lambda k: ", ".join(sorted(set(k)))).to_dict()
+    return frame.assign(flag=[kinds.get(row_id, "") for row_id in frame[id_column].astype(str)])
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Every dated event once: the rows with ``refines_id`` empty, oldest first.
+
+    An outside source that dates an article's event more precisely has its own row, with
+    ``refines_id`` naming the article's row (see data/CODEBOOK-NOTES.md); counting both would
+    count the event twice. The article's row is kept as the article dates it, and gains the
+    outside date in ``outside_date`` and its source in ``outside_source`` (empty if none).
+    """
+    refining = events[events["refines_id"].notna()]
+    outside = refining.drop_duplicates("refines_id").set_index("refines_id")
+    dated = events[events["refines_id"].isna() & events["start"].notna()]
+    dated = dated.assign(
+        outside_date=dated["id"].map(outside["date"]).astype("string"),
+        outside_source=dated["id"].map(outside["source"]).astype("string"),
+    )
+    return dated.sort_values(["start", "id"]).reset_index(drop=True)
+
+
+def _known_values(column: pd.Series) -> list[str]:
+    """The values a filter may ask for: the schema's vocabulary, or the values present."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return [str(v) for v in column.cat.categories]
+    return sorted(str(v) for v in column.dropna().unique())
+
+
+def _selection(column: pd.Series, wanted: Iterable[str] | None, what: str) -> pd.Series:
+    """Boolean mask of the rows whose value is one of ``wanted`` (all rows when None)."""
+    if wanted is None:
+        return pd.Series(True, index=column.index)
+    wanted = [str(v) for v in wanted]
+    known = _known_values(column)
+    unknown = [v for v in wanted if v not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; choose among {known}")
+    return column.astype("string").isin(wanted).fillna(False).astype(bool)
+
+
+def filter_events(
+    events: pd.DataFrame,
+    partners: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """The events with one of ``partners``, one of ``categories``, within ``years``, oldest first.
+
+    ``None`` means no filter on that control; an empty list selects nothing. ``years`` is an
+    inclusive ``(first, last)`` pair; an event belongs to it when its period overlaps it, so
+    a visit dated "2003-2004" is in 2004 too. Unknown partners or categories raise a
+    ``ValueError`` that lists the known ones.
+    """
+    mask = _selection(events["partner"], partners, "partner(s)") & _selection(events["category"], categories, "category(ies)")
+    if years is not None:
+        first, last = (int(y) for y in years)
+        if first > last:
+            raise ValueError(f"the year range {years} ends before it starts; give (first, last)")
+        start_year = events["start"].dt.year
+        end_year = events["end"].dt.year.fillna(start_year)
+        mask &= (start_year <= last) & (end_year >= first)
+    return events[mask].sort_values(["start", "id"]).reset_index(drop=True)
+
+
+def year_span(events: pd.DataFrame) -> tuple[int, int]:
+    """First and last year any event of ``events`` touches."""
+    return int(events["start"].min().year), int(events["end"].fillna(events["start"]).max().year)
+
+
+def _date_as_stated(row: pd.Series) -> str:
+    end = row.get("date_end")
+    return f"{row['date']} – {end}" if isinstance(end, str) and end else str(row["date"])
+
+
+#: Short names of the two articles, for narrow table columns.
+ARTICLE_SHORT = {"nurgaliev2007": "Nurgaliev", "edm2004kazakhstan": "EDM"}
+OUTSIDE_SHORT = "outside source"
+
+
+def cite(keys: Iterable[str]) -> str:
+    """Bibliography keys as one MyST ``{cite:p}`` role, for text glued as Markdown."""
+    keys = [k for k in keys if k]
+    return f"{{cite:p}}`{','.join(keys)}`" if keys else ""
+
+
+def outside_sources(events: pd.DataFrame) -> list[str]:
+    """Keys of the sources other than the two articles behind ``events`` (sorted).
+
+    Those of context events (their ``source``) and of outside dates (``outside_source``,
+    from :func:`timeline_events`).
+    """
+    keys = set(events["source"].dropna().astype(str)) - set(ARTICLE_KEYS)
+    if "outside_source" in events.columns:
+        keys |= set(events["outside_source"].dropna().astype(str))
+    return sorted(keys)
+
+
+def timeline_table(events: pd.DataFrame, flags: pd.DataFrame | None = None, *, compact: bool = False) -> pd.DataFrame:
+    """The events as a reader's table, indexed by the date as the source gives it.
+
+    Columns: partner, category, title, source (bibliography key), the date another source
+    gives where one dates the event more precisely or differently (from
+    :func:`timeline_events`), with that source's key, and the kinds of any flag the data
+    raises on the row.
+
+    ``compact=True`` fits the table to a page: the articles are named "Nurgaliev" and "EDM",
+    other sources "outside source", and the outside date joins the date cell; the keys of
+    the outside sources are then to be cited next to the table (:func:`outside_sources`).
+    """
+    rows = with_flags(events.sort_values(["start", "id"]), flags, "events")
+    dates = rows.apply(_date_as_stated, axis=1) if len(rows) else pd.Series(dtype=str)
+    has_outside = "outside_date" in rows.columns
+    outside = rows["outside_date"].fillna("") if has_outside else pd.Series("", index=rows.index)
+    outside_source = rows["outside_source"].fillna("") if has_outside else pd.Series("", index=rows.index)
+    sources = rows["source"].astype(str)
+    if compact:
+        dates = dates + [f" ({OUTSIDE_SHORT}: {date})" if date else "" for date in outside]
+        sources = sources.map(lambda key: ARTICLE_SHORT.get(key, OUTSIDE_SHORT))
+    table = pd.DataFrame(
+        {
+            "date": dates,
+            "partner": rows["partner"].astype(str),
+            "category": rows["category"].astype(str),
+            "title": rows["title"].astype(str),
+            "source": sources,
+        }
+    )
+    if has_outside and not compact:
+        table["outside date"] = (outside + " " + outside_source.map(lambda key: f"({key})" if key else "")).str.strip()
+    table["flag"] = rows["flag"]
+    return table.set_index("date")
+
+
+def timeline_alt(events: pd.DataFrame) -> str:
+    """Alt text for :func:`timeline_figure` of ``events``, with the counts it shows."""
+    if events.empty:
+        return "Empty timeline: no event matches the filters."
+    first, last = year_span(events)
+    counts = events["partner"].astype(str).value_counts()
+    order = [p for p in partners_in(events) if p in counts.index]
+    per_partner = ", ".join(f"{p} {counts[p]}" for p in order)
+    return (
+        f"Timeline of {len(events)} events from {first} to {last}, one lane per partner "
+        f"(events per partner: {per_partner}). Each mark spans the period its date allows: "
+        f"a diamond for an exact day, a solid bar for a month, a pale bar for a year."
+    )
+
+
+def partners_in(events: pd.DataFrame) -> list[str]:
+    """The partners of ``events``, in the schema's order (the order of the timeline's lanes)."""
+    present = set(events["partner"].astype(str))
+    return [p for p in _known_values(events["partner"]) if p in present]
+
+
+def categories_in(events: pd.DataFrame) -> list[str]:
+    """The categories of ``events``, in the schema's order."""
+    present = set(events["category"].astype(str))
+    return [c for c in _known_values(events["category"]) if c in present]
+
+
+# Packing treats a mark as at least this many days wide and keeps this gap after it, so
+# two marks in one sub-row never touch (adjacent year bars would read as one long bar).
+_MIN_DAYS = 30
+_GAP_DAYS = 30
+_ROWS_MODE_LIMIT = 15
+
+
+def _pack(intervals: list[tuple[pd.Timestamp, pd.Timestamp]]) -> list[int]:
+    """Sub-row of each interval so that intervals in one sub-row never overlap (greedy)."""
+    ends: list[pd.Timestamp] = []
+    rows = []
+    for start, end in intervals:
+        padded_end = max(end, start + pd.Timedelta(days=_MIN_DAYS)) + pd.Timedelta(days=_GAP_DAYS)
+        for number, last in enumerate(ends):
+            if start > last:
+                ends[number] = padded_end
+                rows.append(number)
+                break
+        else:
+            ends.append(padded_end)
+            rows.append(len(ends) - 1)
+    return rows
+
+
+def _draw_event(ax, y: float, row: pd.Series, colour: str) -> None:
+    """One event as the period its date allows: diamond (day), bar (month), pale bar (year)."""
+    start = mdates.date2num(row["start"])
+    end = mdates.date2num(row["end"] + pd.Timedelta(days=1))
+    precision = str(row["date_precision"])
+    if precision == "year":
+        ax.barh(y, end - start, left=start, height=0.62, color=colour, alpha=0.28, edgecolor=colour, linewidth=1)
+    elif precision == "month":
+        ax.barh(y, end - start, left=start, height=0.62, color=colour, edgecolor=colour, linewidth=0.5)
+    else:
+        if end - start > 1:
+            ax.barh(y, end - start, left=start, height=0.3, color=colour)
+        ax.plot([start], [y], marker="D", markersize=6, color=colour, markeredgecolor="black", markeredgewidth=0.6, linestyle="none")
+
+
+def _precision_legend(ax):
+    handles = [
+        Line2D([], [], marker="D", color="#555555", markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label="exact day"),
+        Patch(facecolor="#555555", edgecolor="#555555", label="month"),
+        Patch(facecolor="#555555", alpha=0.28, edgecolor="#555555", label="year only"),
+    ]
+    return ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, borderaxespad=0.3)
+
+
+def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
+    """A timeline of ``events``: each event drawn over the period its date allows.
+
+    Up to 15 events get one row each, labelled with their title; more are packed into one
+    lane per partner (labelled with the partner), sub-rows keeping marks apart. Colours are
+    the house partner colours; the figure is closed for pyplot, so it shows only where it is
+    displayed or glued.
+    """
+    if events.empty:
+        fig, ax = new_figure(width, 1.6)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No event matches the filters.", ha="center", va="center", fontsize=12, transform=ax.transAxes)
+        plt.close(fig)
+        return fig
+    events = events.sort_values(["start", "id"])
+    colours = [partner_colour(p) for p in events["partner"].astype(str)]
+    if len(events) <= _ROWS_MODE_LIMIT:
+        fig, ax = new_figure(width, 1.6 + 0.32 * len(events))
+        fig.set_layout_engine("constrained")
+        ys = list(range(len(events)))[::-1]
+        for y, (_, row), colour in zip(ys, events.iterrows(), colours):
+            _draw_event(ax, y, row, colour)
+        labels = [textwrap.shorten(str(t), 56, placeholder="…") for t in events["title"]]
+        ax.set_yticks(ys, labels)
+        ax.set_ylim(-0.7, len(events) - 0.3)
+    else:
+        lanes = partners_in(events)
+        sub_rows = {}
+        heights = {}
+        for partner in lanes:
+            mine = events[events["partner"].astype(str) == partner]
+            packed = _pack(list(zip(mine["start"], mine["end"])))
+            sub_rows.update(dict(zip(mine["id"], packed)))
+            heights[partner] = max(packed) + 1
+        total = sum(heights.values())
+        fig, ax = new_figure(width, 1.2 + 0.2 * total + 0.12 * len(lanes))
+        fig.set_layout_engine("constrained")
+        top = 0.0
+        ticks, tick_labels = [], []
+        for partner in lanes:
+            lane_top = top
+            for _, row in events[events["partner"].astype(str) == partner].iterrows():
+                _draw_event(ax, -(lane_top + sub_rows[row["id"]]), row, partner_colour(partner))
+            ticks.append(-(lane_top + (heights[partner] - 1) / 2))
+            tick_labels.append(partner)
+            top += heights[partner] + 0.6
+            ax.axhline(-(top - 0.8), color="#dddddd", linewidth=0.8, zorder=0)
+        ax.set_yticks(ticks, tick_labels)
+        ax.set_ylim(-(top - 0.5), 0.7)
+    ax.tick_params(axis="y", length=0)
+    start = events["start"].min() - pd.Timedelta(days=60)
+    end = events["end"].fillna(events["start"]).max() + pd.Timedelta(days=60)
+    ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
+    span_years = end.year - start.year
+    ax.xaxis.set_major_locator(mdates.YearLocator(1 if span_years <= 10 else 2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.spines["left"].set_visible(False)
+    _precision_legend(ax)
+    if len(events) <= _ROWS_MODE_LIMIT:  # lanes are labelled with partners; rows need a key
+        partners = partners_in(events)
+        handles = [Patch(facecolor=partner_colour(p), label=p) for p in partners]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(partners), 5))
+    plt.close(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- partner balance
+
+#: Mechanisms of cooperation the balance explorer weighs, in the order it shows them.
+MECHANISMS = ("agreements", "organisations", "exercises", "training", "equipment", "visits")
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "agreements": 3,
+    "organisations": 3,
+    "exercises": 2,
+    "training": 2,
+    "equipment": 2,
+    "visits": 1,
+}
+"""Default weight of each mechanism in :func:`partner_scores`: how long and how firmly it binds.
+
+* 3 for ``agreements`` and ``organisations``: a signed agreement or plan, or a place in an
+  organisation, is a standing commitment that lasts for years and outlives the officials
+  who made it.
+* 2 for ``exercises``, ``training`` and ``equipment``: each puts forces, people or hardware
+  together for months (an exercise is prepared for a year; trained officers and delivered
+  vehicles stay), but commits neither side to what comes next.
+* 1 for ``visits``: a single contact of a few days, the cheapest signal a partner can send.
+
+These are the book's judgement, not the articles': neither article scores Kazakhstan's
+partners. They are a starting point the reader changes; a weight of 0 drops a mechanism.
+A score counts what the two articles chose to report, so it measures their attention as
+much as the partnerships themselves: Nurgaliev writes about cooperation with the United
+States and NATO, the Eurasia Daily Monitor item mostly about Russia and China.
+"""
+
+
+def _checked_weights(columns: Iterable[str], weights: Mapping[str, float] | None) -> dict[str, float]:
+    """One non-negative number per mechanism column; explains any gap or typo."""
+    columns = list(columns)
+    given = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    missing = [c for c in columns if c not in given]
+    if missing:
+        source = "DEFAULT_WEIGHTS" if weights is None else "the weights given"
+        raise ValueError(f"no weight for mechanism(s) {missing} in {source}; give a weight for each column (0 drops one)")
+    if weights is not None:
+        extra = [k for k in given if k not in columns]
+        if extra:
+            raise ValueError(f"weights for unknown mechanism(s) {extra}; the counts have columns {columns}")
+    checked = {}
+    for column in columns:
+        try:
+            value = float(given[column])
+        except (TypeError, ValueError):
+            raise ValueError(f"the weight of {column!r} is {given[column]!r}, not a number") from None
+        if value < 0 or value != value:
+            raise ValueError(f"the weight of {column!r} is {value}; weights must be 0 or more")
+        checked[column] = value
+    return checked
+
+
+def partner_scores(mechanism_counts: pd.DataFrame, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Each partner's weighted score: the sum over mechanisms of weight × count.
+
+    ``mechanism_counts`` is indexed by partner with one column of counts per mechanism;
+    ``weights`` maps every column to a number ≥ 0 (default :data:`DEFAULT_WEIGHTS`). The
+    result, indexed by partner, has each mechanism's contribution (weight × count), the
+    ``score`` and its ``share`` of all partners' scores in percent (0 when every score is 0),
+    highest score first (ties by partner name).
+    """
+    counts = mechanism_counts.copy()
+    if counts.index.has_duplicates:
+        raise ValueError(f"partners appear more than once: {sorted(set(counts.index[counts.index.duplicated()]))}")
+    checked = _checked_weights(counts.columns, weights)
+    for column in counts.columns:
+        values = pd.to_numeric(counts[column], errors="coerce")
+        if values.isna().any() or (values < 0).any():
+            raise ValueError(f"column {column!r} must hold counts (numbers 0 or more), found {counts[column].tolist()}")
+        counts[column] = values.astype(float)
+    contributions = counts.mul(pd.Series(checked), axis=1)
+    scores = contributions.assign(score=contributions.sum(axis=1))
+    total = scores["score"].sum()
+    scores["share"] = (scores["score"] / total * 100).round(1) if total > 0 else 0.0
+    scores.index = scores.index.astype(str)
+    scores.index.name = "partner"
+    order = sorted(scores.index, key=lambda p: (-scores.loc[p, "score"], p))
+    return scores.loc[order]
+
+
+def balance_alt(scores: pd.DataFrame) -> str:
+    """Alt text for :func:`balance_figure` of ``scores``, naming each partner's score."""
+    if scores.empty or scores["score"].sum() == 0:
+        return "Bar chart with no bars: every weight is zero, so no partner scores."
+    listed = "; ".join(f"{p} {scores.loc[p, 'score']:g}" for p in scores.index)
+    return f"Horizontal stacked bar chart of each partner's weighted score, highest first: {listed}. Each bar is split by mechanism."
+
+
+def balance_figure(scores: pd.DataFrame, width: float = 7.5) -> Figure:
+    """Stacked horizontal bars: each partner's score split into its mechanisms' contributions."""
+    mechanisms = [c for c in scores.columns if c not in ("score", "share")]
+    if scores.empty or scores["score"].sum() == 0:
+        fig, ax = new_figure(width, 1.6)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "Every weight is zero: no partner scores.", ha="center", va="center", fontsize=12, transform=ax.transAxes)
+        plt.close(fig)
+        return fig
+    fig, ax = new_figure(width, 1.6 + 0.42 * len(scores))
+    fig.set_layout_engine("constrained")
+    partners = list(scores.index)[::-1]
+    left = pd.Series(0.0, index=partners)
+    for number, mechanism in enumerate(mechanisms):
+        values = scores.loc[partners, mechanism].astype(float)
+        ax.barh(partners, values, left=left, color=OKABE_ITO[number % len(OKABE_ITO)], edgecolor="white", linewidth=0.6, label=mechanism)
+        left += values
+    for y, partner in enumerate(partners):
+        ax.text(left[partner], y, f" {scores.loc[partner, 'score']:g}", va="center", fontsize=10)
+    ax.set_xlim(0, left.max() * 1.1)
+    ax.set_xlabel("Weighted score (sum of weight × number of coded items)")
+    ax.tick_params(axis="y", length=0)
+    fig.legend(loc="outside upper center", ncol=min(len(mechanisms), 3), handlelength=1.2, columnspacing=1.2)
+    plt.close(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- source comparison
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic both articles may treat, and the rule that finds the rows about it.
+
+    A row belongs to the topic when its wording in the book (a statement, title, description,
+    what a number counts…) matches ``pattern`` (a case-insensitive regular expression), or
+    when it is an event with one of ``partners``, or an argument held by one of ``holders``
+    or of one of ``kinds``.
+    """
+
+    label: str
+    question: str
+    pattern: str
+    partners: tuple[str, ...] = ()
+    holders: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+#: The topics of the source-comparison explorer, keyed by a short id.
+TOPICS: dict[str, Topic] = {
+    "multi-vector": Topic(
+        "Multi-vector policy",
+        "Does Kazakhstan balance its partners, and what does the balance serve?",
+        r"multi-vector|no single (power|state)|favouring no|reliable partner|tilt|does not exclude|cement ties|blocs",
+    ),
+    "terrorism": Topic(
+        "Terrorism",
+        "What terrorist threat does Kazakhstan face, and what is the fight against it used for?",
+        r"terror|9/11|Enduring Freedom|bombing|Guantanamo|militant|separatist",
+    ),
+    "russia": Topic(
+        "Russia",
+        "How close is Kazakhstan to Russia, and does cooperation with the United States harm that tie?",
+        r"Russia|Moscow|CSTO|Mironov|Federation Council",
+        partners=("Russia", "CSTO", "EurAsEC"),
+        holders=("Russia",),
+    ),
+    "china": Topic(
+        "China",
+        "What place does China hold in Kazakhstan's security, next to the United States?",
+        r"China|Chinese|Beijing|SCO\b|Shanghai|Uighur",
+        partners=("China", "SCO"),
+        holders=("China",),
+    ),
+    "us-training": Topic(
+        "U.S. training of officers",
+        "What does U.S.-funded training of Kazakh officers achieve?",
+        r"train|educat|officer|IMET|foreign languages|college",
+    ),
+    "karaganda-hangar": Topic(
+        "The Karaganda hangar",
+        "What is the aircraft repair hangar at Karaganda, and whose aircraft is it for?",
+        r"hangar|Karaganda|MiG",
+    ),
+    "nato": Topic(
+        "NATO and Partnership for Peace",
+        "How far does Kazakhstan's partnership with NATO go?",
+        r"NATO|Partnership for Peace|PfP|EAPC|PARP|IPAP|North Atlantic",
+        partners=("NATO",),
+    ),
+    "results": Topic(
+        "What cooperation achieves",
+        "Has security cooperation brought results, or assistance without reform?",
+        r"reform|assistance|outweigh|recognition|standards|Soviet-legacy",
+        kinds=("achievement", "problem"),
+    ),
+}
+
+#: How each table's rows are read: the text the topic rule searches, and the text shown.
+_READERS = {
+    "arguments": (lambda f: f["statement"], lambda f: f["statement"], lambda f: f["kind"]),
+    "events": (lambda f: f["title"] + " " + f["description"].fillna(""), lambda f: f["title"], lambda f: f["category"]),
+    "claims": (
+        lambda f: f["counts"],
+        lambda f: (f["qualifier"].astype("string").fillna("") + " " + f["value"].map(lambda v: f"{v:,.0f}" if v == v and float(v).is_integer() else f"{v:,}") + " " + f["unit"] + ": " + f["counts"]).str.strip(),
+        lambda f: pd.Series("number", index=f.index),
+    ),
+    "equipment": (
+        lambda f: f["item"] + " " + f["item_as_stated"] + " " + f["purpose"].fillna(""),
+        lambda f: f["item"] + " (" + f["status"].astype(str) + ")",
+        lambda f: pd.Series("equipment", index=f.index),
+    ),
+    "exercises": (lambda f: f["name"] + " " + f["aim"].fillna(""), lambda f: f["name"] + ": " + f["aim"].fillna(""), lambda f: pd.Series("exercise", index=f.index)),
+    "programmes": (
+        lambda f: f["name"] + " " + f["description"].fillna(""),
+        lambda f: f["name"],
+        lambda f: f["kind"],
+    ),
+    "organisations": (
+        lambda f: f["name"] + " " + f["description"].fillna(""),
+        lambda f: f["name"] + ": " + f["description"].fillna(""),
+        lambda f: pd.Series("organisation", index=f.index),
+    ),
+}
+
+COMPARISON_COLUMNS = ["article", "table", "row_id", "kind", "statement", "locator", "flag"]
+
+
+def get_topic(topic: str) -> Topic:
+    """The :class:`Topic` of key ``topic``; an unknown key raises ``ValueError`` listing the known ones."""
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}; choose one of {sorted(TOPICS)}")
+    return TOPICS[topic]
+
+
+def _rows_about(name: str, frame: pd.DataFrame, rule: Topic, flags: pd.DataFrame | None) -> pd.DataFrame:
+    searched, shown, kind = _READERS[name]
+    pattern = re.compile(rule.pattern, re.IGNORECASE)
+    frame = frame[frame["source"].astype("string").isin(ARTICLE_KEYS)]
+    if frame.empty:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    mask = searched(frame).astype("string").fillna("").map(lambda text: bool(pattern.search(text))).astype(bool)
+    if name == "events" and rule.partners:
+        mask |= frame["partner"].astype("string").isin(rule.partners).fillna(False).astype(bool)
+    if name == "arguments":
+        if rule.holders:
+            mask |= frame["holder"].astype("string").isin(rule.holders).fillna(False).astype(bool)
+        if rule.kinds:
+            mask |= frame["kind"].astype("string").isin(rule.kinds).fillna(False).astype(bool)
+    chosen = with_flags(frame[mask], flags, name)
+    return pd.DataFrame(
+        {
+            "article": chosen["source"].astype(str),
+            "table": name,
+            "row_id": chosen["id"].astype(str),
+            "kind": kind(chosen).astype(str),
+            "statement": shown(chosen).astype(str),
+            "locator": chosen["locator"].astype(str),
+            "flag": chosen["flag"],
+        }
+    )
+
+
+def compare_sources(data: SimpleNamespace, topic: str) -> pd.DataFrame:
+    """How each article treats ``topic`` (a key of :data:`TOPICS`): the rows behind it.
+
+    One row per coded row of the two articles about the topic (arguments, events, numbers,
+    equipment, exercises, programmes, organisations), in the book's words, with the table
+    and id of the row, its locator in the article and the kinds of any flag raised on it.
+    Nurgaliev's rows come first, then the Eurasia Daily Monitor's; within an article, rows
+    follow the tables in that order and each table's own order. An article with no row on
+    the topic gets one line saying so, so its silence shows. ``data`` is :func:`companion.load`'s
+    namespace (tables it lacks are skipped). Unknown topics raise ``ValueError``.
+    """
+    rule = get_topic(topic)
+    flags = getattr(data, "flags", None)
+    parts = [
+        _rows_about(name, getattr(data, name), rule, flags)
+        for name in _READERS
+        if getattr(data, name, None) is not None
+    ]
+    rows = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=COMPARISON_COLUMNS)], ignore_index=True)
+    silent = [
+        {"article": key, "table": "", "row_id": "", "kind": "", "statement": "No coded row of this article touches the topic.", "locator": "", "flag": ""}
+        for key in ARTICLE_KEYS
+        if key not in set(rows["article"])
+    ]
+    if silent:
+        rows = pd.concat([rows, pd.DataFrame(silent)], ignore_index=True)
+    rows["order"] = rows["article"].map({k: n for n, k in enumerate(ARTICLE_KEYS)})
+    rows = rows.sort_values("order", kind="stable").drop(columns="order")
+    rows["article"] = rows["article"].map(ARTICLE_LABELS)
+    return rows.reset_index(drop=True)[COMPARISON_COLUMNS]
+
+
+def comparison_counts(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Rows per article and table in a :func:`compare_sources` result (0 for a silent article)."""
+    real = comparison[comparison["row_id"] != ""]
+    counts = pd.crosstab(real["article"], real["table"]) if not real.empty else pd.DataFrame()
+    counts = counts.reindex(list(ARTICLE_LABELS.values()), fill_value=0)
+    counts = counts.assign(total=counts.sum(axis=1)).astype(int)
+    counts.index.name = "article"
+    counts.columns.name = None
+    return counts
