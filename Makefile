@@ -21,7 +21,7 @@ SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-l
 VENDOR := _extra/vendor/jupyter-widgets
 WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
 
-.PHONY: book book-student seminar handouts test test-fast check-data lab setup system-deps clean lock
+.PHONY: book book-student seminar handouts test test-fast check-data lab setup system-deps clean lock publish
 
 ## Environment -----------------------------------------------------------------
 
@@ -85,6 +85,21 @@ seminar: setup
 # teacher.pdf (notes, chapters, worked solutions) and student.pdf (chapters, no solutions).
 handouts: book book-student
 	$(PY) tools/handouts.py --build-dir $(BUILD_DIR)
+
+# Publish the site exactly as built (and tested): nothing is rebuilt. ghp-import commits
+# $(BUILD_DIR)/html, plus a .nojekyll file (GitHub Pages would otherwise hide _static/), to
+# the local branch gh-pages and pushes that branch to REMOTE, a remote name or a repository
+# path or URL. See about/publishing.md.
+REMOTE ?= origin
+SITE_DATA_VERSION = $(PY) -c "import json, sys; print(json.load(open(sys.argv[1], encoding='utf-8'))['version'])"
+
+publish: $(VENV)/.installed-lock
+	@test -f $(BUILD_DIR)/html/index.html -a -f $(BUILD_DIR)/html/downloads/datapackage.json || \
+	  { echo "No built book in $(BUILD_DIR)/html: run 'make book BUILD_DIR=$(BUILD_DIR)' (and 'make test') first." >&2; exit 1; }
+	$(VENV)/bin/ghp-import --no-jekyll --push --remote $(REMOTE) --branch gh-pages \
+	  --message "Publish the book (data version $$($(SITE_DATA_VERSION) $(BUILD_DIR)/html/downloads/datapackage.json))" \
+	  $(BUILD_DIR)/html
+	@echo "Pushed $(BUILD_DIR)/html to branch gh-pages of $(REMOTE)"
 
 ## Tests -----------------------------------------------------------------------
 
