@@ -249,7 +249,9 @@ def _precision_legend(ax):
         Patch(facecolor="#555555", edgecolor="#555555", label="month"),
         Patch(facecolor="#555555", alpha=0.28, edgecolor="#555555", label="year only"),
     ]
-    return ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, borderaxespad=0.3)
+    # A figure legend "outside" the axes: constrained layout makes room for it, however long
+    # the y labels are (an axes legend overflowed the figure when titles took the width).
+    return ax.figure.legend(handles=handles, loc="outside upper center", ncol=3)
 
 
 def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
@@ -349,6 +351,26 @@ A score counts what the two articles chose to report, so it measures their atten
 much as the partnerships themselves: Nurgaliev writes about cooperation with the United
 States and NATO, the Eurasia Daily Monitor item mostly about Russia and China.
 """
+
+
+#: Why each mechanism has its default weight, in the book's words (see DEFAULT_WEIGHTS).
+WEIGHT_REASONS: dict[str, str] = {
+    "agreements": "a signed agreement or plan is a standing commitment that lasts for years",
+    "organisations": "a place in an organisation is a standing commitment that outlives the officials who made it",
+    "exercises": "an exercise puts forces together for months of preparation, but commits no one to the next",
+    "training": "trained officers stay, but training commits neither side to what comes next",
+    "equipment": "delivered hardware stays in service, but a delivery commits no one to the next",
+    "visits": "a single contact of a few days, the cheapest signal a partner can send",
+}
+
+
+def default_weights_table() -> pd.DataFrame:
+    """The default weights with the reason for each, for a chapter to show (one row per mechanism)."""
+    table = pd.DataFrame(
+        {"weight": [int(DEFAULT_WEIGHTS[m]) for m in MECHANISMS], "why": [WEIGHT_REASONS[m] for m in MECHANISMS]},
+        index=pd.Index(MECHANISMS, name="mechanism"),
+    )
+    return table
 
 
 def _checked_weights(columns: Iterable[str], weights: Mapping[str, float] | None) -> dict[str, float]:

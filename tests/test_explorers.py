@@ -193,9 +193,12 @@ def test_timeline_alt_text_counts_what_the_figure_shows(dated):
 # --------------------------------------------------------------------------- partner balance
 
 
-def test_default_weights_cover_every_mechanism():
-    assert set(ex.DEFAULT_WEIGHTS) == set(ex.MECHANISMS)
+def test_default_weights_cover_every_mechanism_each_with_a_reason():
+    assert set(ex.DEFAULT_WEIGHTS) == set(ex.MECHANISMS) == set(ex.WEIGHT_REASONS)
     assert all(w > 0 for w in ex.DEFAULT_WEIGHTS.values())
+    table = ex.default_weights_table()
+    assert table["weight"].to_dict() == {m: int(w) for m, w in ex.DEFAULT_WEIGHTS.items()}
+    assert table["why"].str.len().min() > 20
 
 
 def test_scores_are_weighted_sums_with_shares_highest_first():
