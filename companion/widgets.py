@@ -25,11 +25,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from companion import explorers
+from companion.figures import HOUSE_RC
 
 #: Rows an explorer's table shows before asking the reader to narrow the selection.
 MAX_TABLE_ROWS = 20
@@ -75,7 +77,10 @@ def stable_model_ids(name: str) -> Iterator[None]:
 def figure_html(fig: Figure, alt: str) -> str:
     """``fig`` as an ``<img>`` with alt text: SVG in a data URI, no date (deterministic)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    # The house hash salt even where use_house_style() was not called (the seminar app), so
+    # the SVG's clip-path ids, and with them the embedded widget state, never vary.
+    with mpl.rc_context({"svg.hashsalt": HOUSE_RC["svg.hashsalt"]}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img class="explorer-figure" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 

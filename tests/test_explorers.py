@@ -432,3 +432,11 @@ def test_comparison_markup_gives_each_article_a_table_naming_the_rows_and_escape
             assert f"<code>{table}: {row_id}</code>" in markup
     hostile = rows.head(1).assign(statement="<script>alert(1)</script>")
     assert "<script>" not in ui.comparison_html(hostile) and "&lt;script&gt;" in ui.comparison_html(hostile)
+
+
+def test_figure_markup_is_identical_for_identical_figures(dated):
+    chosen = ex.filter_events(dated, partners=["NATO"])
+    first = ui.figure_html(ex.timeline_figure(chosen), "alt")
+    second = ui.figure_html(ex.timeline_figure(chosen), "alt")
+    assert first == second
+    assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith('<img class="explorer-figure" alt="a &quot;quoted&quot; &lt;alt&gt;"')
