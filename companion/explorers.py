@@ -364,6 +364,19 @@ WEIGHT_REASONS: dict[str, str] = {
 }
 
 
+def default_weights_sentence(mechanisms: Iterable[str] = MECHANISMS) -> str:
+    """The default weights and their rationale in one sentence, for captions and prose."""
+    by_weight: dict[float, list[str]] = {}
+    for mechanism in mechanisms:
+        by_weight.setdefault(DEFAULT_WEIGHTS[mechanism], []).append(mechanism)
+    groups = "; ".join(f"{', '.join(names)} {w:g}" for w, names in sorted(by_weight.items(), reverse=True))
+    return (
+        f"Default weights: {groups}. They follow how long and how firmly each kind of tie binds "
+        "(standing commitments weigh most, ties of some months less, a visit of a few days least) "
+        "and are the book's judgement, not the articles'."
+    )
+
+
 def default_weights_table() -> pd.DataFrame:
     """The default weights with the reason for each, for a chapter to show (one row per mechanism)."""
     table = pd.DataFrame(

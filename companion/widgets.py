@@ -308,7 +308,7 @@ def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, show_static: boo
         controls,
         compute,
         show_static=show_static,
-        static_caption="Partners' scores with the default weights.",
+        static_caption=f"Partners' scores with the default weights. {explorers.default_weights_sentence(mechanism_counts.columns)}",
         extra=[reset],
     )
 

@@ -199,6 +199,9 @@ def test_default_weights_cover_every_mechanism_each_with_a_reason():
     table = ex.default_weights_table()
     assert table["weight"].to_dict() == {m: int(w) for m, w in ex.DEFAULT_WEIGHTS.items()}
     assert table["why"].str.len().min() > 20
+    sentence = ex.default_weights_sentence()
+    for mechanism, weight in ex.DEFAULT_WEIGHTS.items():
+        assert re.search(rf"\b{mechanism}\b[^;]* {weight:g}\b", sentence), mechanism
 
 
 def test_scores_are_weighted_sums_with_shares_highest_first():
@@ -388,6 +391,7 @@ def test_balance_explorer_follows_its_sliders_and_resets(explorers_made):
     reset = next(w for w in all_widgets(explorer.box) if isinstance(w, widgets.Button))
     reset.click()
     assert explorer.view.result["score"].sort_index().equals(default.sort_index())
+    assert ex.default_weights_sentence() in explorer.static_html().replace("&#x27;", "'")  # the book states its weights
 
 
 def test_balance_explorer_rejects_a_mechanism_without_default_weight(dated):
