@@ -8,6 +8,7 @@ that use its glue keys and compare the code, so the two cannot drift apart.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from chapter_sources import (
     solution_cells,
     uses_gated_solutions,
 )
+from conftest import ROOT
 
 CHAPTERS = [chapter_path(name) for name in CONTENT_CHAPTERS]
 
@@ -141,3 +143,21 @@ def test_checker_reports_a_solution_cell_that_no_solution_shows(tmp_path):
     cell = CELL.replace("demo_count", "orphan_count")
     matched, problems = pairing_problems([write_demo(tmp_path, CELL, cell=cell)])
     assert matched == 0 and "no {solution} block uses its glue keys (orphan_count)" in problems[0]
+
+
+def computational_exercises(chapters: list[Path]) -> list[str]:
+    """Labels of the exercises whose solution shows code (a computational exercise)."""
+    labels = []
+    for chapter in chapters:
+        cells = solution_cells(chapter)
+        for block in solution_blocks(chapter):
+            if block.code_blocks or any(block.glue_keys & cell.glue_keys for cell in cells):
+                labels.append(block.exercise)
+    return labels
+
+
+def test_run_it_yourself_says_what_to_change_for_every_computational_exercise():
+    page = (ROOT / "about" / "run_it_yourself.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"\{ref\}`([^`<]+)`", page))
+    missing = [label for label in computational_exercises(CHAPTERS) if label not in listed]
+    assert missing == [], "add these exercises to the list in about/run_it_yourself.md"

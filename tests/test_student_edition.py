@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, solution_cells
+from companion.student import TEACHER_FOLDER
 from conftest import ROOT, copy_project, make
 
 BLOCK_TAGS = ["p", "li", "pre", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption"]
@@ -161,11 +162,15 @@ def search_index(folder: Path) -> dict:
 def structural_leaks(student: Path) -> list[str]:
     """Source copies, notebooks, downloads, teacher files and links to them."""
     problems = []
+    # A page's source under any name: chapters/motives.md, .ipynb, .txt (Sphinx's copy suffix).
+    pages = {str(p.relative_to(student).with_suffix("")) for p in student.rglob("*.html")}
+    pages |= {f"{TEACHER_FOLDER}/{p.stem}" for p in (ROOT / TEACHER_FOLDER).glob("*.md")}
     for path in sorted(student.rglob("*")):
         rel = str(path.relative_to(student))
-        if path.is_dir() and path.name in {"_sources", "_downloads", "teachers", "jupyter_execute"}:
+        if path.is_dir() and path.name in {"_sources", "_downloads", TEACHER_FOLDER, "jupyter_execute"}:
             problems.append(f"folder {rel}")
-        if path.is_file() and path.suffix in {".ipynb", ".md", ".myst"}:
+        stem = rel.split(".", 1)[0]
+        if path.is_file() and (path.suffix == ".ipynb" or (path.suffix in {".md", ".myst", ".txt"} and any(stem.endswith(p) for p in pages))):
             problems.append(f"source or notebook {rel}")
         if path.suffix == ".html":
             soup = page(path)

@@ -13,7 +13,7 @@
 The pages of one handout are fetched from a local server, joined into one printable
 document inside a page of the same edition (so the book's own styles apply) and printed
 with ``page.pdf``; nothing is requested from any other host. Figures are SVG images, which
-Chromium prints as vector graphics (the LaTeX route drops them silently). Text is set in
+Chromium prints (the LaTeX route drops them silently). Text is set in
 Noto Sans (Debian's fonts-noto-core), which covers Cyrillic including the Kazakh letters.
 """
 from __future__ import annotations
