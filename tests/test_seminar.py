@@ -95,12 +95,17 @@ def test_seminar_app_reacts_to_its_control_offline(tmp_path):
         record = PageVisit("seminar", "desktop", "light", server.url)
         page = browser.new_page(record=record)
         page.goto(server.url, wait_until="load", timeout=FIRST_RENDER_MS)
-        control = page.locator(".widget-dropdown select")
-        control.wait_for(state="visible", timeout=FIRST_RENDER_MS)
-        summary = page.locator("p.summary")
+        # The first explorer with a dropdown (the source comparison's topic), its summary
+        # line and its output: the kernel recomputes both when the dropdown changes.
+        explorer = page.locator(".companion-explorer", has=page.locator(".widget-dropdown select")).first
+        explorer.wait_for(state="visible", timeout=FIRST_RENDER_MS)
+        control = explorer.locator(".widget-dropdown select").first
+        summary = explorer.locator(".explorer-summary")
+        output = explorer.locator(".widget-output").first
         summary.wait_for(state="visible", timeout=ROUND_TRIP_MS)
         before_summary = summary.inner_text(timeout=ROUND_TRIP_MS)
-        before_table = page.locator(".widget-output table").first.inner_text(timeout=ROUND_TRIP_MS)
+        before_output = output.inner_text(timeout=ROUND_TRIP_MS)
+        assert before_output.strip(), "the explorer shows no result before the change"
 
         # ipywidgets shows spaces in option labels as no-break spaces
         current = control.evaluate("select => select.options[select.selectedIndex].text").replace("\xa0", " ")
@@ -108,15 +113,17 @@ def test_seminar_app_reacts_to_its_control_offline(tmp_path):
         choice = next(label for label in options if label != current)
         control.select_option(index=options.index(choice), timeout=ROUND_TRIP_MS)
         page.wait_for_function(
-            "before => { const s = document.querySelector('p.summary'); return s && s.innerText !== before; }",
-            arg=before_summary,
+            """([box, before]) => box.querySelector('.explorer-summary')?.innerText !== before""",
+            arg=[explorer.element_handle(), before_summary],
             timeout=ROUND_TRIP_MS,
         )
-        after_summary = summary.inner_text(timeout=ROUND_TRIP_MS)
-        after_table = page.locator(".widget-output table").first.inner_text(timeout=ROUND_TRIP_MS)
-
-        assert choice in after_summary and current in before_summary
-        assert after_table != before_table, "the table did not follow the control"
+        page.wait_for_function(
+            """([box, before]) => box.querySelector('.widget-output')?.innerText !== before""",
+            arg=[explorer.element_handle(), before_output],
+            timeout=ROUND_TRIP_MS,
+        )
+        assert summary.inner_text(timeout=ROUND_TRIP_MS) != before_summary
+        assert output.inner_text(timeout=ROUND_TRIP_MS) != before_output, "the result did not follow the control"
         assert record.external_requests == [], "the seminar page asked a third-party host"
         assert record.failed_requests == []
         assert record.console_errors == []
