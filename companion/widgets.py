@@ -92,8 +92,13 @@ def table_html(table: pd.DataFrame) -> str:
     text are left-aligned, as their columns are read.
     """
     numeric = all(pd.api.types.is_numeric_dtype(dtype) for dtype in table.dtypes)
-    classes = "dataframe explorer-table" if numeric else "explorer-table"
-    return table.to_html(border=0, classes=classes, na_rep="", escape=True, justify="right" if numeric else "left")
+    markup = table.to_html(border=0, classes="explorer-table", na_rep="", escape=True, justify="right" if numeric else "left")
+    return markup if numeric else _without_dataframe_class(markup)
+
+
+def _without_dataframe_class(markup: str) -> str:
+    # pandas always adds class "dataframe", whose page-wide CSS right-aligns every header.
+    return markup.replace('<table class="dataframe explorer-table">', '<table class="explorer-table">', 1)
 
 
 def _output(text_html: str, text_plain: str) -> dict:
@@ -336,7 +341,7 @@ def comparison_html(rows: pd.DataFrame) -> str:
             }
         )
         parts.append(f"<p><strong>{html.escape(article)}</strong></p>")
-        parts.append(shown.to_html(border=0, classes="explorer-table", index=False, escape=False, justify="left"))
+        parts.append(_without_dataframe_class(shown.to_html(border=0, classes="explorer-table", index=False, escape=False, justify="left")))
     return "\n".join(parts)
 
 

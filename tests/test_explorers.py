@@ -444,3 +444,9 @@ def test_figure_markup_is_identical_for_identical_figures(dated):
     second = ui.figure_html(ex.timeline_figure(chosen), "alt")
     assert first == second
     assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith('<img class="explorer-figure" alt="a &quot;quoted&quot; &lt;alt&gt;"')
+
+
+def test_text_tables_drop_the_right_aligning_dataframe_class_and_number_tables_keep_it(data):
+    assert ui.table_html(pd.DataFrame({"title": ["a visit"]})).startswith('<table class="explorer-table">')
+    assert ui.table_html(pd.DataFrame({"score": [1.5]})).startswith('<table class="dataframe explorer-table">')
+    assert 'class="dataframe' not in ui.comparison_html(ex.compare_sources(data, "china"))
