@@ -109,6 +109,12 @@ test: setup system-deps
 test-fast: setup
 	$(PY) -m pytest -m "not build"
 
+# Build times and page weights and load times on this machine, from a copy of the project
+# (about/performance.md); not part of `make test`.
+.PHONY: bench
+bench: setup
+	$(PY) tools/bench.py
+
 ## Maintenance -----------------------------------------------------------------
 
 # Re-pin after editing requirements.in (needs the network).
