@@ -103,3 +103,27 @@ def offline_build(tmp_path_factory) -> Build:
     # With loopback down the kernel cannot start and each notebook hangs (traps.md #2).
     inner = " ".join(make_command("book", build_dir))
     return run_build(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {inner}"], ROOT, build_dir)
+
+
+@dataclass
+class ChangedBuild:
+    """A copy of the project built, then rebuilt into the same folder after its data changed."""
+
+    before_html: Path  # a copy of the first build's pages
+    after: Build
+    changes: DataChanges  # noqa: F821 - defined in tests/data_change.py
+
+
+@pytest.fixture(scope="session")
+def changed_build(tmp_path_factory) -> ChangedBuild:
+    """Build a copy, change one value to a sentinel and add hostile HTML (tests/data_change.py), rebuild."""
+    from data_change import change_data
+
+    base = tmp_path_factory.mktemp("changed")
+    project, build_dir = copy_project(base / "project"), base / "_build"
+    before = make(project, "book", build_dir)
+    if before.returncode != 0:
+        pytest.fail(f"make book failed on the unchanged copy (exit {before.returncode}):\n{before.log[-6000:]}")
+    before_html = shutil.copytree(build_dir / "html", base / "html-before")
+    changes = change_data(project / "data")
+    return ChangedBuild(before_html, make(project, "book", build_dir), changes)
