@@ -295,8 +295,10 @@ def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, show_static: boo
     def compute(**weights: int) -> View:
         scores = explorers.partner_scores(mechanism_counts, weights)
         # The figure shows each mechanism's contribution; the table gives the counts behind it.
-        counts = mechanism_counts.set_axis(mechanism_counts.index.astype(str), axis=0)
+        counts = mechanism_counts.set_axis(mechanism_counts.index.astype(str), axis=0).rename_axis(columns=None)
         table = scores[["score", "share"]].join(counts).rename(columns={"share": "share (%)"})
+        if (table["score"] % 1 == 0).all():  # whole weights give whole scores: no ".0"
+            table["score"] = table["score"].astype(int)
         shown = [f"{k} × {v}" for k, v in weights.items()]
         leader = scores.index[0] if scores["score"].sum() > 0 else None
         lead = f" Highest score: <b>{html.escape(leader)}</b> ({scores['score'].iloc[0]:g})." if leader else " Every weight is zero."
