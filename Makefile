@@ -30,7 +30,10 @@ $(PY):
 
 # Reinstall only when the pinned set changed.
 $(VENV)/.installed-lock: requirements.lock | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# --no-deps: the lock is the complete set. It leaves out rfc3987-syntax (and lark),
+	@# an optional jsonschema format checker that jupyter-events asks for and that builds
+	@# its grammar on import, costing every chapter's first glue() over a second.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	cp requirements.lock $@
 
 $(VENV)/share/jupyter/kernels/python3/kernel.json: $(VENV)/.installed-lock
@@ -121,7 +124,7 @@ bench: setup
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet -r requirements.in
-	.lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v -e '^rfc3987-syntax==' -e '^lark==' > requirements.lock
 	rm -rf .lock-venv
 
 clean:
