@@ -51,6 +51,9 @@ article.bd-article div.citation p {
 .dataframe tbody tr th:only-of-type { vertical-align: middle; }
 .dataframe tbody tr th { vertical-align: top; }
 .dataframe thead th { text-align: right; }
+/* Links on the tinted exercise and solution boxes reach 4.5:1 contrast (WCAG AA). */
+html[data-theme="light"] div.exercise a, html[data-theme="light"] div.solution a { color: #05505c; }
+html[data-theme="dark"] div.exercise a, html[data-theme="dark"] div.solution a { color: #8fdcec; }
 """
 #: pandas' notebook table markup: the scoped style block and the obsolete border attribute.
 PANDAS_STYLE = re.compile(r"<style scoped>\s*\.dataframe\b.*?</style>\s*", re.DOTALL)
@@ -142,6 +145,17 @@ def _clean_dataframe_html(app: Sphinx, doctree: nodes.document, docname: str) ->
         node.replace_self(nodes.raw(node.rawsource, text, **node.attributes))
 
 
+def _unique_exercise_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    # sphinx-exercise 1.2.1 gives every exercise and solution body the same id
+    # ("exercise-content", "solution-content"): invalid HTML on any page with two of them.
+    seen: dict[str, int] = {}
+    for section in doctree.findall(nodes.section):
+        ids = section.get("ids", [])
+        if ids in (["exercise-content"], ["solution-content"]):
+            seen[ids[0]] = seen.get(ids[0], 0) + 1
+            section["ids"] = [f"{ids[0]}-{seen[ids[0]]}"]
+
+
 def _write_css(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -181,6 +195,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     app.connect("builder-inited", _write_css)
     app.connect("doctree-resolved", _clean_dataframe_html)
+    app.connect("doctree-resolved", _unique_exercise_ids)
     app.add_css_file(CSS_FILE)
     # After every extension that adds scripts to the page context.
     app.connect("html-page-context", _fix_page_context, priority=900)
