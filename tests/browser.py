@@ -20,6 +20,7 @@ import functools
 import json
 import re
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -135,14 +136,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass  # the tests report failed requests themselves
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a browser that hangs up early is no error
+
+
 class StaticSite:
     """A folder served over HTTP on 127.0.0.1 at a free port, in a background thread."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         handler = functools.partial(_QuietHandler, directory=str(directory))
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

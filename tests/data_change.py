@@ -18,8 +18,9 @@ SENTINEL_TABLE, SENTINEL_ROW, SENTINEL_FIELD = "events", "statement-2001-09-11-m
 SENTINEL = "Sentinel title 4d7e: the cache followed the data"
 HOSTILE = ('<script>alert("x")</script>', "<img src=x onerror=alert(1)>")
 HOSTILE_TEXT = " ".join(HOSTILE)
-#: Fields whose text is checked against the articles or names a key, never free text.
-NOT_FREE_TEXT = {"id", "source", "locator", "evidence", "url", "contrary_source", "row_id", "table"}
+#: Fields whose text is checked against the articles or names a key, never free text; an
+#: acronym is an identifier the chapters map partners and organisations by.
+NOT_FREE_TEXT = {"id", "source", "locator", "evidence", "url", "contrary_source", "row_id", "table", "acronym"}
 #: Free-text fields that chapter code uses as lookup keys (table, field): changing them would
 #: fail the build for a reason that has nothing to do with escaping.
 USED_AS_KEYS = {("equipment", "item")}  # chapters/outside_evidence.md maps items to SIPRI's scope

@@ -3,7 +3,8 @@
 jupyter-cache keys only on a notebook's code (traps.md #1); companion/sphinxext.py empties
 the cache when data/ or the companion package changes. The ``changed_build`` fixture builds
 a copy of the project, changes one value that a chapter displays to a sentinel, and
-rebuilds into the same folder: the chapter's executed output must show the new value.
+rebuilds into the same folder: the pages made from executed notebooks must show the new
+value and no longer the old one.
 """
 from __future__ import annotations
 
@@ -15,42 +16,42 @@ import pytest
 pytestmark = [pytest.mark.build, pytest.mark.timeout(2400)]
 
 
-class _CellOutputText(HTMLParser):
-    """Collects the text inside the ``cell_output`` blocks of a page (what code cells printed)."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+class _PageText(HTMLParser):
+    """The text of a page's article, without scripts and styles."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.depth = 0  # open elements inside the current cell output, 0 = outside
+        self.skip = 0
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self.VOID:
-            return
-        classes = (dict(attrs).get("class") or "").split()
-        if self.depth or "cell_output" in classes:
-            self.depth += 1
+        self.skip += tag in {"script", "style"}
 
     def handle_endtag(self, tag: str) -> None:
-        if self.depth and tag not in self.VOID:
-            self.depth -= 1
+        self.skip -= tag in {"script", "style"} and self.skip > 0
 
     def handle_data(self, data: str) -> None:
-        if self.depth:
+        if not self.skip:
             self.parts.append(data)
 
 
-def cell_output_text(page: Path) -> str:
-    parser = _CellOutputText()
+def page_text(page: Path) -> str:
+    parser = _PageText()
     parser.feed(page.read_text(encoding="utf-8"))
     return " ".join(" ".join(parser.parts).split())
 
 
-def pages_showing(html_dir: Path, value: str) -> list[str]:
-    """Pages whose executed outputs show ``value``."""
+def notebook_pages(build_dir: Path, html_dir: Path) -> list[Path]:
+    """Pages made from executed notebooks: on them, every data value comes from execution
+    (a cell's output or a glued value), never from Sphinx reading data/ directly."""
+    executed = build_dir / "jupyter_execute"
+    return [html_dir / p.relative_to(executed).with_suffix(".html") for p in sorted(executed.rglob("*.ipynb"))]
+
+
+def pages_showing(build_dir: Path, html_dir: Path, value: str) -> list[str]:
+    """Notebook pages of a build that show ``value``."""
     value = " ".join(value.split())
-    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html") if value in cell_output_text(p))
+    return [p.relative_to(html_dir).as_posix() for p in notebook_pages(build_dir, html_dir) if p.exists() and value in page_text(p)]
 
 
 def test_the_changed_copy_rebuilds_without_warnings(changed_build):
@@ -59,13 +60,13 @@ def test_the_changed_copy_rebuilds_without_warnings(changed_build):
 
 
 def test_a_changed_data_value_reaches_the_executed_chapter(changed_build):
-    changes = changed_build.changes
-    before = pages_showing(changed_build.before_html, changes.original)
-    assert before, f"no chapter output shows {changes.original!r}: choose a displayed value in tests/data_change.py"
-    assert pages_showing(changed_build.before_html, changes.sentinel) == []
-    after_html = changed_build.after.build_dir / "html"
-    assert pages_showing(after_html, changes.sentinel) == before, "the rebuilt chapters still show cached outputs"
-    assert pages_showing(after_html, changes.original) == []
+    changes, build_dir = changed_build.changes, changed_build.after.build_dir
+    before = pages_showing(build_dir, changed_build.before_html, changes.original)
+    assert before, f"no notebook page shows {changes.original!r}: choose a displayed value in tests/data_change.py"
+    assert pages_showing(build_dir, changed_build.before_html, changes.sentinel) == []
+    after_html = build_dir / "html"
+    assert pages_showing(build_dir, after_html, changes.sentinel) == before, "the rebuilt chapters still show cached outputs"
+    assert pages_showing(build_dir, after_html, changes.original) == []
 
 
 def test_the_rebuild_emptied_the_execution_cache(changed_build):

@@ -77,11 +77,15 @@ def machine() -> str:
 
 
 def timed_build(project: Path, build_dir: Path) -> float:
+    """Seconds for ``make book``; prints what Sphinx read and what was executed."""
     start = time.perf_counter()
     build = make(project, "book", build_dir)
     elapsed = time.perf_counter() - start
     if build.returncode != 0:
         sys.exit(f"make book failed in {project} (exit {build.returncode}):\n{build.log[-4000:]}")
+    updated = re.search(r"updating environment: (.*)", build.log)
+    executed = build.log.count("Executing notebook")
+    print(f"  make book: {elapsed:.1f} s; {updated.group(1).strip() if updated else '?'}; {executed} notebooks executed", flush=True)
     return elapsed
 
 
