@@ -151,20 +151,17 @@ def test_handout_prints_every_figure_of_its_pages(handouts, built_book, edition)
 
 @pytest.mark.browser
 @pytest.mark.timeout(300)
-def test_cyrillic_and_kazakh_letters_print_as_text_in_an_embedded_font(tmp_path):
+def test_cyrillic_and_kazakh_letters_print_as_text_in_an_embedded_font(tmp_path, chromium):
     """The handouts' print fonts carry Kazakh and Russian text through Chromium into the PDF."""
-    from playwright.sync_api import sync_playwright
-
     pdf = tmp_path / "probe.pdf"
     page_html = f"<html><head><style>{handouts_tool.PRINT_CSS}</style></head><body><article class='bd-article'><p>{KAZAKH_PROBE}</p><p>{RUSSIAN_PROBE}</p></article></body></html>"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=handouts_tool.CHROMIUM, args=handouts_tool.CHROMIUM_ARGS, timeout=60_000)
-        try:
-            page = browser.new_page()
-            page.set_content(page_html, timeout=30_000)
-            page.pdf(path=str(pdf), format="A4", tagged=True)
-        finally:
-            browser.close()
+    # The run's one Chromium (a second sync Playwright cannot start inside its loop).
+    page = chromium.new_page()
+    try:
+        page.set_content(page_html, timeout=30_000)
+        page.pdf(path=str(pdf), format="A4", tagged=True)
+    finally:
+        page.context.close()
     text = pdf_text(pdf)
     assert KAZAKH_PROBE in text and RUSSIAN_PROBE in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]

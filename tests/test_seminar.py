@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import Chromium, PageVisit
+from browser import PageVisit
 from conftest import ROOT, make_command
 
 SERVER_START_S = 150  # the first start after installing imports cold (about 20 s); plus `make setup`
@@ -84,16 +84,15 @@ class SeminarServer:
 
 @pytest.mark.browser
 @pytest.mark.timeout(420)
-def test_seminar_app_reacts_to_its_control_offline(tmp_path):
+def test_seminar_app_reacts_to_its_control_offline(tmp_path, chromium):
     server = SeminarServer(free_port(), tmp_path / "_build")
-    browser = None
     try:
         server.wait_until_serving()
         assert server.url in server.log, "make seminar must print the address it serves"
 
-        browser = Chromium()
+        # The run's one Chromium (a second sync Playwright cannot start inside its loop).
         record = PageVisit("seminar", "desktop", "light", server.url)
-        page = browser.new_page(record=record)
+        page = chromium.new_page(record=record)
         page.goto(server.url, wait_until="load", timeout=FIRST_RENDER_MS)
         # The first explorer with a dropdown (the source comparison's topic), its summary
         # line and its output: the kernel recomputes both when the dropdown changes.
@@ -129,7 +128,5 @@ def test_seminar_app_reacts_to_its_control_offline(tmp_path):
         assert record.console_errors == []
         page.context.close()
     finally:
-        if browser is not None:
-            browser.close()
         server.stop()
     assert not port_open(server.port), "the server kept running after the test stopped it"
