@@ -128,4 +128,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(BUILD_DIR) _extra/vendor .pytest_cache
+	rm -rf $(BUILD_DIR) _extra/vendor _extra/downloads .pytest_cache

@@ -2,8 +2,8 @@
 
 * **Downloads.** When the configuration is read, the data package (``datapackage.json``,
   its schemas, every CSV and GeoJSON file of ``data/``) and one zip of it are written into
-  a folder beside the HTML output (never into the source tree), and that folder is added
-  to ``html_extra_path``: the site serves them under ``downloads/``. The zip is
+  ``_extra/downloads/`` (generated, ignored by git, like the vendored widget manager),
+  which ``html_extra_path`` serves under ``downloads/``. The zip is
   deterministic (sorted entries, fixed timestamps and permissions), so rebuilds of the same
   data give the same bytes.
 * **Footer.** Every page's footer names the version and date of the data, taken from
@@ -155,10 +155,14 @@ def footer_html(descriptor: dict) -> str:
 # --------------------------------------------------------------------------- Sphinx
 
 
+#: The folder of generated assets served through html_extra_path (the widget manager is
+#: vendored there too). A fixed path relative to the book keeps the configuration, and so
+#: Sphinx's .buildinfo hash, identical whatever the output folder.
+EXTRA_DIR = "_extra"
+
+
 def _staging_dir(app: Sphinx) -> Path:
-    outdir = Path(app.outdir)
-    # Beside the output folder, one per output folder: both editions can build in parallel.
-    return outdir.parent / f".downloads-{outdir.name}"
+    return Path(app.srcdir) / EXTRA_DIR
 
 
 def _publish_downloads(app: Sphinx, config: Config) -> None:
@@ -168,7 +172,8 @@ def _publish_downloads(app: Sphinx, config: Config) -> None:
     except (OSError, ValueError) as error:
         raise ExtensionError(f"[companion.publishing] {error}") from None
     # Runs before Sphinx's own check of html_extra_path (priority 800), which accepts it.
-    config.html_extra_path = [*config.html_extra_path, str(downloads.staging_dir)]
+    if EXTRA_DIR not in config.html_extra_path:
+        config.html_extra_path = [*config.html_extra_path, EXTRA_DIR]
     options = dict(config.html_theme_options or {})
     existing = options.get("extra_footer") or ""
     options["extra_footer"] = f"{existing}{footer}" if footer not in existing else existing
