@@ -38,9 +38,11 @@ $(VENV)/.installed-lock: requirements.lock | $(PY)
 
 $(VENV)/share/jupyter/kernels/python3/kernel.json: $(VENV)/.installed-lock
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (companion)" > /dev/null
-	@# So a notebook opened outside `make lab` still imports companion; PYTHONPATH, set
-	@# above, comes first, so a copy of the project that reuses this venv uses its own.
-	$(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'companion-project.pth').write_text('$(CURDIR)\n')"
+	@# So a notebook opened outside `make lab` still imports companion. Only the project
+	@# that owns the venv writes it; a copy that reuses the venv relies on PYTHONPATH.
+	case "$(abspath $(VENV))" in "$(CURDIR)"/*) \
+	  $(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'companion-project.pth').write_text('$(CURDIR)\n')";; \
+	esac
 
 $(NODE_MODULES)/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
