@@ -32,16 +32,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from companion.chromium import CHROMIUM, CHROMIUM_ARGS
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ALLOWLIST_FILE = Path(__file__).resolve().parent / "allowlist.yaml"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -131,7 +122,7 @@ def page_of_kind(kind: str, html_dir: Path, pages: list[str] | None = None) -> s
 # --------------------------------------------------------------------------- server
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # the tests report failed requests themselves
 
@@ -147,12 +138,12 @@ class _QuietServer(ThreadingHTTPServer):
 class StaticSite:
     """A folder served over HTTP on 127.0.0.1 at a free port, in a background thread."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, handler: type[QuietHandler] | None = None, prefix: str = "/"):
         self.directory = directory
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+        handler = functools.partial(handler or QuietHandler, directory=str(directory))
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self.port = self._server.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/"
+        self.base_url = f"http://127.0.0.1:{self.port}{prefix}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> "StaticSite":

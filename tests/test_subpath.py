@@ -7,17 +7,14 @@ must run, search must find a word, widgets must render where a page has widget s
 """
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from browser import built_pages, has_widget_state
+from browser import QuietHandler, StaticSite, built_pages, has_widget_state
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.timeout(1500)]
 
@@ -28,7 +25,7 @@ SEARCH_TERM = "Nurgaliev"
 ROOT_ABSOLUTE = re.compile(r"""\b(?:href|src|action|data-url)\s*=\s*["']/(?!/)[^"']*["']""", re.IGNORECASE)
 
 
-class SubPathHandler(SimpleHTTPRequestHandler):
+class SubPathHandler(QuietHandler):
     """Serves ``directory`` under :data:`PREFIX` only; every other path is a 404."""
 
     def translate_path(self, path: str) -> str:
@@ -37,30 +34,12 @@ class SubPathHandler(SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_the_sub_path__" / "404")  # never exists
         return super().translate_path("/" + path[len(PREFIX):])
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # failed requests are recorded by the browser
 
-
-class SubPathSite:
+class SubPathSite(StaticSite):
     """A built ``html`` folder served at ``http://127.0.0.1:<free port>/companion/``."""
 
     def __init__(self, directory: Path):
-        handler = functools.partial(SubPathHandler, directory=str(directory))
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}{PREFIX}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "SubPathSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def url(self, page: str) -> str:
-        return self.base_url + page
+        super().__init__(directory, handler=SubPathHandler, prefix=PREFIX)
 
 
 @pytest.fixture(scope="module")

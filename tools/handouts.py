@@ -37,16 +37,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from companion.student import TEACHER_FOLDER, TEACHER_PART  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from companion.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: Every wait has a limit (milliseconds): a page that hangs fails the run.
 LOAD_TIMEOUT_MS = 60_000
