@@ -62,13 +62,13 @@ system-deps:
 ## The book --------------------------------------------------------------------
 
 book: setup
-	$(PY) -m companion.build --build-dir $(BUILD_DIR)
+	$(PY) -m companion.book.build --build-dir $(BUILD_DIR)
 	@echo "Built $(BUILD_DIR)/html; view it with: $(PY) -m http.server -d $(BUILD_DIR)/html --bind 127.0.0.1"
 
 # The same book without solutions or teacher pages, into $(BUILD_DIR)/student; it shares
 # the execution cache with `make book`, so after that build it executes nothing.
 book-student: setup
-	$(PY) -m companion.build --build-dir $(BUILD_DIR) --edition student
+	$(PY) -m companion.book.build --build-dir $(BUILD_DIR) --edition student
 	@echo "Built $(BUILD_DIR)/student; view it with: $(PY) -m http.server -d $(BUILD_DIR)/student --bind 127.0.0.1"
 
 check-data: setup

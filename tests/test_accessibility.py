@@ -1,7 +1,7 @@
 """Accessibility of every page, checked in Chromium with axe-core (pinned in package.json).
 
 The whole page counts, theme and extensions included: upstream defects are fixed from the
-book (companion/htmlfixes.py, _templates/) and only what cannot be fixed is allow-listed in
+book (companion/book/htmlfixes.py, _templates/) and only what cannot be fixed is allow-listed in
 tests/allowlist.yaml, each entry with its reason.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The execution cache follows the data: a changed value in data/ reaches the executed chapters.
 
-jupyter-cache keys only on a notebook's code (traps.md #1); companion/sphinxext.py empties
+jupyter-cache keys only on a notebook's code (traps.md #1); companion/book/sphinxext.py empties
 the cache when data/ or the companion package changes. The ``changed_build`` fixture builds
 a copy of the project, changes one value that a chapter displays to a sentinel, and
 rebuilds into the same folder: the pages made from executed notebooks must show the new

@@ -16,8 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
-from companion.citation import CITATION_FILE, bibtex, bibtex_key, plain_text, read_cff
-from companion.publishing import data_version, read_raw_descriptor
+from companion.book.citation import CITATION_FILE, bibtex, bibtex_key, plain_text, read_cff
+from companion.book.publishing import data_version, read_raw_descriptor
 from conftest import ROOT
 
 SCHEMA_FILE = Path(__file__).parent / "cff-schema-1.2.0.json"

@@ -19,7 +19,7 @@ import pytest
 
 from browser import StaticSite, built_pages
 from companion.data import DATA_DIR
-from companion.publishing import (
+from companion.book.publishing import (
     DOWNLOADS,
     ZIP_FILE_MODE,
     data_version,

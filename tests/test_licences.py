@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from companion.citation import read_cff
+from companion.book.citation import read_cff
 from companion.data import DATA_DIR
-from companion.publishing import read_raw_descriptor
+from companion.book.publishing import read_raw_descriptor
 from conftest import ROOT
 
 #: Licence names the package may use: SPDX ids, and the Open Definition ids for public

@@ -1,6 +1,6 @@
 """The codebook, browse and source-criticism pages show the data package as it is.
 
-They are written at build time from ``data/`` by :mod:`companion.pages`; these tests read
+They are written at build time from ``data/`` by :mod:`companion.book.pages`; these tests read
 the built HTML (the session's clean build) and compare it with the files, and build a
 small copy of the project to show that values are escaped and that a changed file
 reaches the page.
@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from companion.data import read_descriptor, row_key as row_id, tabular_resources
-from companion.pages import flag_anchor, row_anchor
+from companion.book.pages import flag_anchor, row_anchor
 from conftest import ROOT, copy_project, make
 
 DATA = ROOT / "data"

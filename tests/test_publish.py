@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.publishing import DOWNLOADS, read_raw_descriptor
+from companion.book.publishing import DOWNLOADS, read_raw_descriptor
 from conftest import ROOT, copy_project, make
 
 #: Identity for the commits ghp-import makes in the throw-away repositories.

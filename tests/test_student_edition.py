@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, solution_cells
-from companion.student import TEACHER_FOLDER
+from companion.book.student import TEACHER_FOLDER
 from conftest import ROOT, copy_project, make
 
 BLOCK_TAGS = ["p", "li", "pre", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption"]

@@ -35,7 +35,7 @@ import yaml
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from companion.student import TEACHER_FOLDER, TEACHER_PART  # noqa: E402
+from companion.book.student import TEACHER_FOLDER, TEACHER_PART  # noqa: E402
 
 from companion.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

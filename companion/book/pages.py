@@ -6,7 +6,7 @@ when it exists), ``{data-browser}`` (every row of every table) and ``{source-cri
 raw HTML, so every value is escaped text and is indexed by the book's search. Each
 directive notes the data files it reads as dependencies, so a changed file re-reads the
 page; values are read as written in the CSV files, after the build's validation
-(:mod:`companion.sphinxext`) has passed.
+(:mod:`companion.book.sphinxext`) has passed.
 
 Each row on the browse page carries the anchor ``row-<table>-<id>`` and a label of the same
 name, so any page can link to it with the ``ref`` role, e.g. target ``row-events-<id>``.
@@ -42,7 +42,7 @@ FLAG_GROUPS = {"flagged": "Flagged", "open_question": "Open questions", "accepte
 #: The fields of a flag that name the row it concerns.
 TARGET_TABLE, TARGET_ID = ROW_REFERENCE
 CSS = """\
-/* Written by companion/pages.py for the codebook, browse and source-criticism pages. */
+/* Written by companion/book/pages.py for the codebook, browse and source-criticism pages. */
 .companion-generated { overflow-wrap: break-word; }  /* file names and URLs in descriptions */
 .companion-scroll { overflow-x: auto; max-width: 100%; margin-bottom: 1rem; }
 .companion-scroll > table { margin: 0; min-width: 100%; }

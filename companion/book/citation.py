@@ -4,7 +4,7 @@
 it with YAML dates kept as strings (the Citation File Format schema expects strings, while
 YAML would turn ``2026-11-23`` into a date); :func:`plain_text` and :func:`bibtex` format
 it; the ``cff-citation`` directive puts either form into a page, so the "How to cite" page
-cannot drift from the file. The Sphinx part is loaded by :mod:`companion.publishing`.
+cannot drift from the file. The Sphinx part is loaded by :mod:`companion.book.publishing`.
 """
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 CSS_FILE = "companion-htmlfixes.css"
 #: Rules that keep long unbreakable strings (URLs) from widening a phone's page.
 CSS = """\
-/* Written by companion/htmlfixes.py. Long URLs wrap instead of widening a phone's page. */
+/* Written by companion/book/htmlfixes.py. Long URLs wrap instead of widening a phone's page. */
 article.bd-article a.reference.external,
 article.bd-article div.citation p {
   overflow-wrap: anywhere;
@@ -64,7 +64,7 @@ WIDGET_JS_FILE = "companion-widget-labels.js"
 #: serious). This ties them to the label as each widget renders, and drops the tooltip
 #: "null" that ipywidgets writes on labels of widgets without a tooltip.
 WIDGET_JS = """\
-/* Written by companion/htmlfixes.py: give ipywidgets' slider handles and readouts the name of their label. */
+/* Written by companion/book/htmlfixes.py: give ipywidgets' slider handles and readouts the name of their label. */
 (() => {
   let counter = 0;
   const label = () => {

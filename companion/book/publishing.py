@@ -10,7 +10,7 @@
   ``datapackage.json`` (``version`` and ``created``), never from the build time.
 * **Directives.** ``{data-downloads}`` lists the download links (used by the codebook and
   the licences page); ``{data-licences}`` tabulates the licence and credit line of each
-  resource from the descriptor. :mod:`companion.citation` (``{cff-citation}``) is loaded
+  resource from the descriptor. :mod:`companion.book.citation` (``{cff-citation}``) is loaded
   with this extension.
 """
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _publish_downloads(app: Sphinx, config: Config) -> None:
         downloads = stage_downloads(_staging_dir(app))
         footer = footer_html(downloads.descriptor)
     except (OSError, ValueError) as error:
-        raise ExtensionError(f"[companion.publishing] {error}") from None
+        raise ExtensionError(f"[companion.book.publishing] {error}") from None
     # Runs before Sphinx's own check of html_extra_path (priority 800), which accepts it.
     if EXTRA_DIR not in config.html_extra_path:
         config.html_extra_path = [*config.html_extra_path, EXTRA_DIR]
@@ -283,7 +283,7 @@ class DataLicences(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("companion.citation")
+    app.setup_extension("companion.book.citation")
     app.connect("config-inited", _publish_downloads)
     app.add_directive("data-downloads", DataDownloads)
     app.add_directive("data-licences", DataLicences)

@@ -1,6 +1,6 @@
 """Build the book's HTML with Jupyter Book's own Sphinx entry point.
 
-``python -m companion.build --build-dir _build`` is what ``make book`` runs. It is
+``python -m companion.book.build --build-dir _build`` is what ``make book`` runs. It is
 ``jupyter-book build . -W -n --keep-going`` with two additions the CLI lacks: the output
 folder is exactly ``<build-dir>/html`` (the CLI always appends ``_build``), and the
 execution cache is ``<build-dir>/.jupyter_cache`` whatever the edition, so that a second
@@ -27,7 +27,7 @@ def sphinx_overrides(build_dir: Path, edition: str) -> dict:
         "nb_execution_cache_path": str(build_dir / ".jupyter_cache"),
     }
     if edition == "student":
-        from companion.student import student_overrides
+        from companion.book.student import student_overrides
 
         overrides.update(student_overrides(build_dir))
     return overrides
