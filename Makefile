@@ -10,7 +10,17 @@ VENV       ?= .venv
 BUILD_DIR  ?= _build
 NODE_MODULES ?= node_modules
 PY         := $(VENV)/bin/python
+# The package is installed editable into the venv (pyproject.toml), so `make lab`, the
+# seminar and a notebook opened from any folder import this project's `companion`.
+# A copy of the project that reuses another project's venv (the tests' and the
+# benchmark's copies pass VENV=...) would import the venv owner's package and data
+# through that install; such a copy puts itself first on the path instead. realpath: a
+# .venv symlink into another checkout is someone else's venv too.
+VENV_REAL  := $(or $(realpath $(VENV)),$(abspath $(VENV)))
+OWN_VENV   := $(filter $(CURDIR)/%,$(VENV_REAL))
+ifeq ($(OWN_VENV),)
 export PYTHONPATH := $(CURDIR)
+endif
 # Matplotlib and Jupyter write caches and runtime files; keep them out of $HOME on CI.
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -36,13 +46,17 @@ $(VENV)/.installed-lock: requirements.lock | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	cp requirements.lock $@
 
-$(VENV)/share/jupyter/kernels/python3/kernel.json: $(VENV)/.installed-lock
+# The project itself, editable. Only the project that owns the venv installs itself; a
+# copy reusing the venv is on PYTHONPATH (above) and leaves the owner's install alone.
+$(VENV)/.installed-project: pyproject.toml $(VENV)/.installed-lock
+ifneq ($(OWN_VENV),)
+	rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/companion-project.pth"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+endif
+
+$(VENV)/share/jupyter/kernels/python3/kernel.json: $(VENV)/.installed-project
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (companion)" > /dev/null
-	@# So a notebook opened outside `make lab` still imports companion. Only the project
-	@# that owns the venv writes it; a copy that reuses the venv relies on PYTHONPATH.
-	case "$(abspath $(VENV))" in "$(CURDIR)"/*) \
-	  $(PY) -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'companion-project.pth').write_text('$(CURDIR)\n')";; \
-	esac
 
 $(NODE_MODULES)/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -122,11 +136,15 @@ bench: setup
 
 ## Maintenance -----------------------------------------------------------------
 
-# Re-pin after editing requirements.in (needs the network).
+# Re-pin after editing requirements.in (needs the package index). pip-compile (pip-tools)
+# resolves the complete set, so `pip check` passes in a fresh venv; setuptools and pip are
+# pinned too (--unsafe-package replaces pip-tools' default list of unpinned packages).
+# rfc3987-syntax and lark stay out: see the install rule above.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -r requirements.in
-	.lock-venv/bin/pip freeze --exclude-editable | grep -v -e '^rfc3987-syntax==' -e '^lark==' > requirements.lock
+	.lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --unsafe-package rfc3987-syntax --unsafe-package lark --output-file requirements.lock requirements.in
 	rm -rf .lock-venv
 
 clean:

@@ -32,12 +32,9 @@ from urllib.parse import urlparse
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
-
-from companion.book.student import TEACHER_FOLDER, TEACHER_PART  # noqa: E402
-
-from companion.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from companion.book.student import TEACHER_FOLDER, TEACHER_PART
+from companion.chromium import CHROMIUM, CHROMIUM_ARGS
+from companion.data import PROJECT_ROOT
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: Every wait has a limit (milliseconds): a page that hangs fails the run.
 LOAD_TIMEOUT_MS = 60_000

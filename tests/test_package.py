@@ -1,0 +1,97 @@
+"""The package: installed, in two layers, and a copy of the project imports its own code and data.
+
+Fast (no build): these run in ``make test-fast``.
+"""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, VENV, copy_project
+
+PACKAGE = ROOT / "companion"
+BOOK_LAYER = PACKAGE / "book"
+#: What the analysis layer (everything notebooks import) must never import.
+BOOK_ONLY = ("companion.book", "sphinx", "docutils", "myst_parser", "sphinx_exercise", "jupyter_book")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a Python file imports, at any depth (lazy imports inside functions too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            # `from companion import book` imports the book layer too.
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            names.add("." * node.level + (node.module or ""))
+    return names
+
+
+def analysis_modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if BOOK_LAYER not in p.parents)
+
+
+def test_imported_modules_sees_lazy_and_from_imports(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\nfrom companion import book\ndef f():\n    from sphinx.util import logging\n")
+    assert {"os", "companion.book", "sphinx.util"} <= imported_modules(sample)
+
+
+def test_analysis_layer_never_imports_the_book_layer_sphinx_or_docutils():
+    modules = analysis_modules()
+    assert PACKAGE / "data.py" in modules and PACKAGE / "explorers.py" in modules
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in modules
+        for name in sorted(imported_modules(path))
+        if name.startswith(".") or any(name == banned or name.startswith(banned + ".") for banned in BOOK_ONLY)
+    ]
+    assert offenders == [], "the analysis layer must stay importable without Sphinx (ARCHITECTURE.md)"
+
+
+def test_book_layer_holds_every_sphinx_extension():
+    """A module that defines ``setup(app)`` for Sphinx belongs to companion/book/."""
+    stray = [
+        str(path.relative_to(ROOT))
+        for path in analysis_modules()
+        if any(isinstance(n, ast.FunctionDef) and n.name == "setup" for n in ast.parse(path.read_text(encoding="utf-8")).body)
+    ]
+    assert stray == []
+
+
+def test_package_is_installed_in_the_venv_not_found_through_the_working_folder(tmp_path):
+    """Run from an unrelated folder with no PYTHONPATH, the venv imports an installed companion."""
+    python = VENV / "bin" / "python"
+    script = "import companion, importlib.metadata as m; print(companion.__file__); print(m.version('companion'))"
+    result = subprocess.run([str(python), "-c", script], cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    path, version = result.stdout.split()
+    assert Path(path).name == "__init__.py" and version
+
+
+def test_a_copy_sharing_the_venv_imports_its_own_package_and_data(tmp_path):
+    """The tests' and the benchmark's copies reuse this venv: their make must use their own code and data."""
+    project = copy_project(tmp_path / "copy")
+    (project / "companion" / "copy_marker.py").write_text("MARKER = 'copy'\n")
+    probe = (
+        "import companion, companion.copy_marker as m; from companion.data import DATA_DIR; "
+        "print(companion.__file__); print(DATA_DIR)"
+    )
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-f", "Makefile", "-f", "-", "probe", f"VENV={VENV}"],
+        cwd=project,
+        input=f"probe:\n\t$(PY) -c \"{probe}\"\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    package_file, data_dir = result.stdout.split()
+    assert Path(package_file).resolve().parent == (project / "companion").resolve()
+    assert Path(data_dir).resolve() == (project / "data").resolve()
