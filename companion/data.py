@@ -24,8 +24,28 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 BIB_FILE = PROJECT_ROOT / "references.bib"
 
-#: The two articles the book codes; rows citing them must carry a locator and evidence.
-ARTICLE_KEYS = ("nurgaliev2007", "edm2004kazakhstan")
+
+
+@dataclass(frozen=True)
+class CodedArticle:
+    """One of the two articles the book codes, and the names the book gives it."""
+
+    key: str  #: its key in references.bib, and the ``source`` of the rows coded from it
+    name: str  #: how the prose and figure panels name it ("Nurgaliev writes…")
+    label: str  #: name and year, for table rows and legends
+    short: str  #: for narrow table columns
+
+
+#: The two articles the book codes, in the book's order; the one place their names live.
+ARTICLES: tuple[CodedArticle, ...] = (
+    CodedArticle("nurgaliev2007", "Nurgaliev", "Nurgaliev (2007)", "Nurgaliev"),
+    CodedArticle("edm2004kazakhstan", "Eurasia Daily Monitor", "Eurasia Daily Monitor (2004)", "EDM"),
+)
+#: Rows citing these keys must carry a locator and evidence.
+ARTICLE_KEYS = tuple(article.key for article in ARTICLES)
+ARTICLE_NAMES = {article.key: article.name for article in ARTICLES}
+ARTICLE_LABELS = {article.key: article.label for article in ARTICLES}
+ARTICLE_SHORT = {article.key: article.short for article in ARTICLES}
 
 #: Fields whose values are keys of ``references.bib``.
 CITATION_FIELDS = ("source", "contrary_source")
@@ -117,9 +137,14 @@ def row_key(resource: dict, row: dict[str, str]) -> str:
 
 
 def bibliography_keys(bib_file: Path = BIB_FILE) -> set[str]:
-    """Keys of every entry in ``references.bib``."""
-    text = bib_file.read_text(encoding="utf-8")
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+    """Keys of every entry in ``references.bib``.
+
+    Read with pybtex, the parser sphinxcontrib-bibtex itself uses, so a key counts here
+    exactly when the book's citations can resolve it.
+    """
+    from pybtex.database import parse_file  # imported lazily, like frictionless
+
+    return set(parse_file(str(bib_file), bib_format="bibtex").entries.keys())
 
 
 def fingerprint(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> str:
@@ -357,3 +382,20 @@ def load(data_dir: Path | str = DATA_DIR, *, bib_file: Path | str = BIB_FILE) ->
     descriptor = read_descriptor(data_dir)
     tables = {r["name"]: _typed_frame(data_dir, r) for r in tabular_resources(descriptor)}
     return SimpleNamespace(descriptor=descriptor, data_dir=data_dir, **tables)
+
+
+# --------------------------------------------------------------------------- flags
+
+
+def with_flags(frame: pd.DataFrame, flags: pd.DataFrame | None, table: str, id_column: str = "id") -> pd.DataFrame:
+    """``frame`` with a column ``flag``: the kinds of every ``flags`` row raised on each row.
+
+    ``table`` is the name of the table ``frame`` comes from (flags name the table and the row
+    they concern); rows without a flag get an empty string, several kinds are comma-joined.
+    """
+    if flags is None or flags.empty:
+        return frame.assign(flag="")
+    mine = flags[(flags["table"].astype(str) == table) & flags["row_id"].notna()]
+    mine = pd.DataFrame({"row_id": mine["row_id"].astype(str), "kind": mine["kind"].astype(str)})
+    kinds = mine.groupby("row_id")["kind"].agg(lambda k: ", ".join(sorted(set(k)))).to_dict()
+    return frame.assign(flag=[kinds.get(row_id, "") for row_id in frame[id_column].astype(str)])

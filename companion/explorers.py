@@ -21,27 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from companion.data import ARTICLE_KEYS
+from companion.data import ARTICLE_KEYS, ARTICLE_LABELS, ARTICLE_SHORT, with_flags  # noqa: F401 - re-exported
 from companion.figures import OKABE_ITO, new_figure, partner_colour
-
-#: How the book names the two articles in tables (keys of references.bib → label).
-ARTICLE_LABELS = {"nurgaliev2007": "Nurgaliev (2007)", "edm2004kazakhstan": "Eurasia Daily Monitor (2004)"}
-
-# --------------------------------------------------------------------------- flags
-
-
-def with_flags(frame: pd.DataFrame, flags: pd.DataFrame | None, table: str, id_column: str = "id") -> pd.DataFrame:
-    """``frame`` with a column ``flag``: the kinds of every ``flags`` row raised on each row.
-
-    ``table`` is the name of the table ``frame`` comes from (flags name the table and the row
-    they concern); rows without a flag get an empty string, several kinds are comma-joined.
-    """
-    if flags is None or flags.empty:
-        return frame.assign(flag="")
-    mine = flags[(flags["table"].astype(str) == table) & flags["row_id"].notna()]
-    mine = pd.DataFrame({"row_id": mine["row_id"].astype(str), "kind": mine["kind"].astype(str)})
-    kinds = mine.groupby("row_id")["kind"].agg(lambda k: ", ".join(sorted(set(k)))).to_dict()
-    return frame.assign(flag=[kinds.get(row_id, "") for row_id in frame[id_column].astype(str)])
 
 
 # --------------------------------------------------------------------------- timeline
@@ -118,8 +99,6 @@ def _date_as_stated(row: pd.Series) -> str:
     return f"{row['date']} – {end}" if isinstance(end, str) and end else str(row["date"])
 
 
-#: Short names of the two articles, for narrow table columns.
-ARTICLE_SHORT = {"nurgaliev2007": "Nurgaliev", "edm2004kazakhstan": "EDM"}
 OUTSIDE_SHORT = "outside source"
 
 
