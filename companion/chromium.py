@@ -14,3 +14,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+def chromium_version(executable: str = CHROMIUM) -> str:
+    """``chromium --version``, without the wrapper script's stray shell message."""
+    import subprocess
+
+    try:
+        out = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"unavailable ({error})"
+    return next((line.strip() for line in out.splitlines() if line.startswith("Chromium")), out.strip())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import csv
 import hashlib
+import io
 import json
 import re
 import tempfile
@@ -246,10 +247,27 @@ def _is_calendar_date(value: str) -> bool:
     return True
 
 
-def _rows(data_dir: Path, resource: dict) -> Iterable[tuple[int, dict]]:
+def numbered_rows(data_dir: Path, resource: dict) -> Iterable[tuple[int, dict[str, str]]]:
+    """The rows of one table as written (strings), each with its line number in the file.
+
+    The one raw CSV reader of the package: the validator, the evidence checker and the
+    generated data pages read rows through it (:func:`load` reads typed tables with pandas).
+    """
     with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             yield number, row
+
+
+def write_rows(path: Path, header: list[str], rows: Iterable[dict[str, str]]) -> None:
+    """Write a table the way the data files are written: UTF-8, ``\n`` line ends, header first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+_rows = numbered_rows  # the validator's short name
 
 
 def _row_ids(data_dir: Path, descriptor: dict) -> dict[str, set[str]]:

@@ -14,14 +14,13 @@ Several places may be given, separated by ``;``, and a range as ``para 4-5``.
 """
 from __future__ import annotations
 
-import csv
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from companion.data import ARTICLE_KEYS, DATA_DIR, PROJECT_ROOT, read_descriptor, row_key, tabular_resources
+from companion.data import ARTICLE_KEYS, DATA_DIR, PROJECT_ROOT, numbered_rows, read_descriptor, row_key, tabular_resources
 
 #: Where the article texts live unless ``COMPANION_SOURCES`` says otherwise.
 DEFAULT_SOURCES_DIR = PROJECT_ROOT.parent / "shared" / "sources"
@@ -355,18 +354,17 @@ def citing_rows(data_dir: Path = DATA_DIR) -> Iterator[CitingRow]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         if "source" not in names or "evidence" not in names:
             continue
-        with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle), start=2):
-                row_id = row_key(resource, row) or f"row {number}"
-                yield CitingRow(
-                    resource["path"],
-                    resource["name"],
-                    number,
-                    row_id,
-                    (row.get("source") or "").strip(),
-                    (row.get("locator") or "").strip(),
-                    (row.get("evidence") or "").strip(),
-                )
+        for number, row in numbered_rows(data_dir, resource):
+            row_id = row_key(resource, row) or f"row {number}"
+            yield CitingRow(
+                resource["path"],
+                resource["name"],
+                number,
+                row_id,
+                (row.get("source") or "").strip(),
+                (row.get("locator") or "").strip(),
+                (row.get("evidence") or "").strip(),
+            )
 
 
 def check_row(row: CitingRow, articles: dict[str, Article], unreadable: dict[str, str]) -> Finding | None:

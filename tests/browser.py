@@ -19,11 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlparse
@@ -32,10 +28,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-from companion.chromium import CHROMIUM, CHROMIUM_ARGS
+from companion.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_version  # noqa: F401 - re-exported
+from companion.project import LOCAL_HOSTS, QuietHandler, StaticSite, book_pages  # noqa: F401 - re-exported
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ALLOWLIST_FILE = Path(__file__).resolve().parent / "allowlist.yaml"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 #: Every wait has a limit (milliseconds): a page that hangs fails instead of stalling the run.
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -45,32 +41,6 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 # --------------------------------------------------------------------------- pages
-
-
-def book_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every HTML page a reader can reach, in table-of-contents order, from ``_toc.yml``.
-
-    The documents of the table of contents plus the pages Sphinx always writes. The list is
-    known before the build, so tests can be parametrised per page; a test checks that the
-    build holds no other page.
-    """
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    documents: list[str] = [toc["root"]]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                documents.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key, []) or []:
-                    walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(toc)
-    pages = [re.sub(r"\.(md|ipynb|rst)$", "", d) + ".html" for d in documents]
-    return list(dict.fromkeys(pages + ["genindex.html", "search.html"]))
 
 
 def built_pages(html_dir: Path) -> list[str]:
@@ -120,50 +90,6 @@ def page_of_kind(kind: str, html_dir: Path, pages: list[str] | None = None) -> s
 
 
 # --------------------------------------------------------------------------- server
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # the tests report failed requests themselves
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)  # a browser that hangs up early is no error
-
-
-class StaticSite:
-    """A folder served over HTTP on 127.0.0.1 at a free port, in a background thread."""
-
-    def __init__(self, directory: Path, handler: type[QuietHandler] | None = None, prefix: str = "/"):
-        self.directory = directory
-        handler = functools.partial(handler or QuietHandler, directory=str(directory))
-        self._server = _QuietServer(("127.0.0.1", 0), handler)
-        self.port = self._server.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}{prefix}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "StaticSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def url(self, page: str) -> str:
-        return self.base_url + page
-
-    def file_for(self, url: str) -> Path | None:
-        """The file a local URL serves (``index.html`` for a folder), or None if it is not local."""
-        parsed = urlparse(url)
-        if parsed.hostname not in LOCAL_HOSTS or parsed.port != self.port:
-            return None
-        target = self.directory / unquote(parsed.path).lstrip("/")
-        return target / "index.html" if target.is_dir() else target
 
 
 # --------------------------------------------------------------------------- browser
@@ -514,15 +440,6 @@ class AllowList:
 
 
 # --------------------------------------------------------------------------- versions
-
-
-def chromium_version(executable: str = CHROMIUM) -> str:
-    """``chromium --version``, without the wrapper script's stray shell message."""
-    try:
-        out = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return f"unavailable ({error})"
-    return next((line.strip() for line in out.splitlines() if line.startswith("Chromium")), out.strip())
 
 
 def playwright_versions() -> tuple[str, str]:

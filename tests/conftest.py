@@ -17,57 +17,20 @@ import pytest
 # The quality gate's server, browser and allow-list fixtures (tests/browser.py), once per run.
 pytest_plugins = ["browser"]
 
+from companion.project import (  # noqa: F401 - re-exported for the test modules
+    ANSI,
+    BUILD_TIMEOUT,
+    NODE_MODULES,
+    SPHINX_WARNING,
+    VENV,
+    Build,
+    copy_project,
+    make,
+    make_command,
+    run_build,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(os.environ.get("VENV", ROOT / ".venv")).resolve()
-NODE_MODULES = ROOT / "node_modules"
-BUILD_TIMEOUT = 1200
-
-# Sphinx's own warnings look like "path:line: WARNING: message [type]"; a kernel's log line
-# ("[IPKernelApp] WARNING | ...") is not one.
-SPHINX_WARNING = re.compile(r"(?<!\[IPKernelApp\] )\bWARNING: ")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@dataclass
-class Build:
-    """The result of one ``make book`` run."""
-
-    project: Path
-    build_dir: Path
-    returncode: int
-    log: str
-
-    @property
-    def html(self) -> Path:
-        return self.build_dir / "html"
-
-    @property
-    def warnings(self) -> list[str]:
-        return [line for line in self.log.splitlines() if SPHINX_WARNING.search(line)]
-
-
-def make_command(target: str, build_dir: Path, **variables: str) -> list[str]:
-    """``make <target>`` for a build into ``build_dir`` with the project's venv."""
-    assignments = {"BUILD_DIR": str(build_dir), "VENV": str(VENV), "NODE_MODULES": str(NODE_MODULES), **variables}
-    return ["make", "--no-print-directory", target, *(f"{k}={v}" for k, v in assignments.items())]
-
-
-def run_build(command: list[str], project: Path, build_dir: Path, timeout: int = BUILD_TIMEOUT) -> Build:
-    """Run a build command in ``project``; never raises on failure, the caller asserts."""
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=timeout)
-    return Build(project, build_dir, result.returncode, ANSI.sub("", result.stdout + result.stderr))
-
-
-def make(project: Path, target: str, build_dir: Path, **variables: str) -> Build:
-    """Run ``make <target>`` in ``project`` into ``build_dir``."""
-    return run_build(make_command(target, build_dir, **variables), project, build_dir)
-
-
-def copy_project(destination: Path) -> Path:
-    """Copy the project's own files (no venv, node_modules, builds or git) to ``destination``."""
-    ignore = shutil.ignore_patterns(".venv", "node_modules", "_build", ".git", "__pycache__", ".pytest_cache", "_extra")
-    shutil.copytree(ROOT, destination, ignore=ignore, copy_function=shutil.copy2)
-    return destination
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.data import write_rows
+
 #: The value that changes: the title of the first event the Motives chapter tabulates.
 SENTINEL_TABLE, SENTINEL_ROW, SENTINEL_FIELD = "events", "statement-2001-09-11-mfa", "title"
 SENTINEL = "Sentinel title 4d7e: the cache followed the data"
@@ -66,12 +68,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+write_csv = write_rows  # the data layer's writer: the same format as the data files
 
 
 def change_data(data_dir: Path) -> DataChanges:

@@ -95,3 +95,14 @@ def test_a_copy_sharing_the_venv_imports_its_own_package_and_data(tmp_path):
     package_file, data_dir = result.stdout.split()
     assert Path(package_file).resolve().parent == (project / "companion").resolve()
     assert Path(data_dir).resolve() == (project / "data").resolve()
+
+
+def test_tools_never_import_the_tests_and_nothing_edits_sys_path():
+    test_modules = {p.stem for p in (ROOT / "tests").glob("*.py")} | {"tests"}
+    offenders = []
+    for path in sorted([*(ROOT / "tools").glob("*.py"), *PACKAGE.rglob("*.py")]):
+        names = imported_modules(path)
+        offenders += [f"{path.relative_to(ROOT)} imports {n}" for n in sorted(names) if n.split(".")[0] in test_modules]
+        if "sys.path" in path.read_text(encoding="utf-8"):
+            offenders.append(f"{path.relative_to(ROOT)} edits sys.path")
+    assert offenders == []

@@ -28,11 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # reuse the tests' build and browser helpers
-
-from browser import Chromium, StaticSite, book_pages, chromium_version  # noqa: E402
-from conftest import copy_project, make  # noqa: E402
+from companion.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_version
+from companion.data import numbered_rows, write_rows
+from companion.project import StaticSite, book_pages, copy_project, make
 
 #: Goals of issue 13 for a 2-core machine (seconds, bytes).
 GOALS = {
@@ -44,6 +42,9 @@ GOALS = {
     "median load ms": 500.0,
 }
 BENCH_CHAPTER = "chapters/motives.md"
+#: The data value the data-change rebuild edits (table, row id, free-text field): the title of
+#: the first event the Motives chapter tabulates.
+CHANGED_VALUE = ("events", "statement-2001-09-11-mfa", "title")
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n", re.MULTILINE)
 SRC = re.compile(r"""<(img|script)\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 LOAD_MS = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
@@ -123,14 +124,12 @@ def edit_one_code_cell(chapter: Path) -> None:
 
 def change_one_data_value(data_dir: Path) -> str:
     """Append a character to one free-text value of the events table; return what changed."""
-    from data_change import SENTINEL_FIELD, SENTINEL_ROW, SENTINEL_TABLE, read_csv, write_csv
-
-    path = data_dir / f"{SENTINEL_TABLE}.csv"
-    header, rows = read_csv(path)
-    row = next(r for r in rows if r.get("id") == SENTINEL_ROW)
-    row[SENTINEL_FIELD] += "."
-    write_csv(path, header, rows)
-    return f"{SENTINEL_TABLE}.{SENTINEL_FIELD} of {SENTINEL_ROW}"
+    table, row_id, field = CHANGED_VALUE
+    rows = [row for _, row in numbered_rows(data_dir, {"path": f"{table}.csv"})]
+    row = next(r for r in rows if r.get("id") == row_id)
+    row[field] += "."
+    write_rows(data_dir / f"{table}.csv", list(rows[0]), rows)
+    return f"{table}.{field} of {row_id}"
 
 
 def local_file(html_dir: Path, page: str, src: str) -> Path | None:
@@ -144,7 +143,10 @@ def local_file(html_dir: Path, page: str, src: str) -> Path | None:
 def page_weights(html_dir: Path, pages: list[str], loads: int) -> list[PageWeight]:
     """Bytes and Chromium load time of every page (median of ``loads`` loads)."""
     weights = []
-    chromium = Chromium()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         with StaticSite(html_dir) as site:
             for page in pages:
@@ -158,7 +160,7 @@ def page_weights(html_dir: Path, pages: list[str], loads: int) -> list[PageWeigh
                 inline = sum(len(s.encode()) for s in INLINE_SCRIPT.findall(text))
                 cold, warm = [], []
                 for _ in range(loads):
-                    tab = chromium.new_page()  # a fresh context: empty browser cache
+                    tab = browser.new_context().new_page()  # a fresh context: empty browser cache
                     try:
                         for times in (cold, warm):  # the second load finds the theme's files cached
                             tab.goto(site.url(page), wait_until="load")
@@ -175,7 +177,8 @@ def page_weights(html_dir: Path, pages: list[str], loads: int) -> list[PageWeigh
                     )
                 )
     finally:
-        chromium.close()
+        browser.close()
+        playwright.stop()
     return weights
 
 

@@ -19,15 +19,10 @@ Noto Sans (Debian's fonts-noto-core), which covers Cyrillic including the Kazakh
 from __future__ import annotations
 
 import argparse
-import functools
 import html
 import sys
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import yaml
@@ -35,7 +30,8 @@ import yaml
 from companion.book.student import TEACHER_FOLDER, TEACHER_PART
 from companion.chromium import CHROMIUM, CHROMIUM_ARGS
 from companion.data import PROJECT_ROOT
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+from companion.project import LOCAL_HOSTS, StaticSite, read_toc
+
 #: Every wait has a limit (milliseconds): a page that hangs fails the run.
 LOAD_TIMEOUT_MS = 60_000
 #: The edition folder inside the build folder that each handout is printed from.
@@ -54,7 +50,7 @@ class Section:
 
 def content_chapters(toc_path: Path = PROJECT_ROOT / "_toc.yml") -> list[str]:
     """The numbered content chapters of ``_toc.yml`` (``chapters/...``), in book order."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc = read_toc(toc_path)
     chapters = []
     for part in toc.get("parts", []):
         for entry in part.get("chapters", []):
@@ -65,7 +61,7 @@ def content_chapters(toc_path: Path = PROJECT_ROOT / "_toc.yml") -> list[str]:
 
 def teacher_pages(toc_path: Path = PROJECT_ROOT / "_toc.yml") -> list[str]:
     """The pages of the "For teachers" part of ``_toc.yml``."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc = read_toc(toc_path)
     part = next((p for p in toc.get("parts", []) if p.get("caption") == TEACHER_PART), {})
     return [entry["file"] for entry in part.get("chapters", [])]
 
@@ -91,24 +87,6 @@ def handout_sections(edition: str, toc_path: Path = PROJECT_ROOT / "_toc.yml") -
 
 
 # --------------------------------------------------------------------------- serving
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 at a free port; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------------- composing
@@ -208,7 +186,8 @@ def print_handout(edition: str, build_dir: Path, destination: Path, book_title: 
     if missing:
         raise HandoutError(f"{folder} lacks {', '.join(missing)}: build the {edition} edition first")
     external: list[str] = []
-    with serve(folder) as base:
+    with StaticSite(folder) as site:
+        base = site.base_url
         context = browser.new_context(viewport={"width": 1100, "height": 1400})
         context.set_default_timeout(LOAD_TIMEOUT_MS)
 

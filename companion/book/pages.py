@@ -13,7 +13,6 @@ name, so any page can link to it with the ``ref`` role, e.g. target ``row-events
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, primary_key, read_descriptor, row_key, tabular_resources
+from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
 CSS_FILE = "companion-pages.css"
@@ -120,8 +119,7 @@ def read_tables(data_dir: Path = DATA_DIR) -> tuple[dict, dict[str, Table]]:
     descriptor = read_descriptor(data_dir)
     tables = {}
     for resource in tabular_resources(descriptor):
-        with open(data_dir / resource["path"], encoding="utf-8", newline="") as handle:
-            tables[resource["name"]] = Table(resource, list(csv.DictReader(handle)))
+        tables[resource["name"]] = Table(resource, [row for _, row in numbered_rows(data_dir, resource)])
     return descriptor, tables
 
 

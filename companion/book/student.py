@@ -26,6 +26,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import process_only_nodes
 
 from companion.data import PROJECT_ROOT
+from companion.project import read_toc
 
 #: Caption of the table-of-contents part left out of the student edition.
 TEACHER_PART = "For teachers"
@@ -53,7 +54,7 @@ def student_toc(toc: dict) -> dict:
 
 def write_student_toc(build_dir: Path, toc_path: Path = PROJECT_ROOT / "_toc.yml") -> Path:
     """Write the student table of contents into ``build_dir`` and return its path."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc = read_toc(toc_path)
     path = Path(build_dir) / STUDENT_TOC
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
