@@ -39,51 +39,12 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-CSS_FILE = "companion-htmlfixes.css"
-#: Rules that keep long unbreakable strings (URLs) from widening a phone's page.
-CSS = """\
-/* Written by companion/book/htmlfixes.py. Long URLs wrap instead of widening a phone's page. */
-article.bd-article a.reference.external,
-article.bd-article div.citation p {
-  overflow-wrap: anywhere;
-}
-/* pandas' <style scoped> block of every table output, served once (see _clean_dataframe_html). */
-.dataframe tbody tr th:only-of-type { vertical-align: middle; }
-.dataframe tbody tr th { vertical-align: top; }
-.dataframe thead th { text-align: right; }
-/* Links on the tinted exercise and solution boxes reach 4.5:1 contrast (WCAG AA). */
-html[data-theme="light"] div.exercise a, html[data-theme="light"] div.solution a { color: #05505c; }
-html[data-theme="dark"] div.exercise a, html[data-theme="dark"] div.solution a { color: #8fdcec; }
-"""
+# The CSS (companion-htmlfixes.css) and the widget-label script (companion-widget-labels.js)
+# are files in the project's _static/; Jupyter Book adds every CSS and JS file there to
+# every page (traps: offline-components.md §3), which is what these small files want.
 #: pandas' notebook table markup: the scoped style block and the obsolete border attribute.
 PANDAS_STYLE = re.compile(r"<style scoped>\s*\.dataframe\b.*?</style>\s*", re.DOTALL)
 PANDAS_BORDER = re.compile(r'(<table)\s+border="\d+"(\s+class="dataframe")')
-WIDGET_JS_FILE = "companion-widget-labels.js"
-#: ipywidgets 8 writes a slider's description as a <label> tied to neither the slider handle
-#: nor the editable readout, so neither has an accessible name (axe: aria-input-field-name,
-#: serious). This ties them to the label as each widget renders, and drops the tooltip
-#: "null" that ipywidgets writes on labels of widgets without a tooltip.
-WIDGET_JS = """\
-/* Written by companion/book/htmlfixes.py: give ipywidgets' slider handles and readouts the name of their label. */
-(() => {
-  let counter = 0;
-  const label = () => {
-    for (const box of document.querySelectorAll(".jupyter-widgets.widget-inline-hbox")) {
-      const text = box.querySelector(":scope > .widget-label");
-      if (!text) continue;
-      if (text.getAttribute("title") === "null") text.removeAttribute("title");
-      if (!text.textContent.trim()) continue;
-      if (!text.id) text.id = `companion-widget-label-${++counter}`;
-      for (const control of box.querySelectorAll("[role='slider'], .widget-readout[contenteditable]")) {
-        if (!control.hasAttribute("aria-label") && !control.hasAttribute("aria-labelledby"))
-          control.setAttribute("aria-labelledby", text.id);
-      }
-    }
-  };
-  new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true});
-})();
-"""
-WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js")
 
 
@@ -102,9 +63,6 @@ def _script_key(script: Any) -> tuple:
 
 def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     scripts = context.get("script_files")
-    if scripts is not None and any((getattr(js, "attributes", {}) or {}).get("type") == WIDGET_STATE_TYPE for js in scripts):
-        app.add_js_file(WIDGET_JS_FILE)  # this page only: Sphinx resets the list for the next page
-        scripts = context.get("script_files")
     if scripts is not None:
         drop_thebe = not _thebe_enabled(app)
         kept, seen = [], set()
@@ -156,15 +114,6 @@ def _unique_exercise_ids(app: Sphinx, doctree: nodes.document, docname: str) -> 
             section["ids"] = [f"{ids[0]}-{seen[ids[0]]}"]
 
 
-def _write_css(app: Sphinx) -> None:
-    if app.builder.format != "html":
-        return
-    static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    (static / CSS_FILE).write_text(CSS, encoding="utf-8")
-    (static / WIDGET_JS_FILE).write_text(WIDGET_JS, encoding="utf-8")
-
-
 def redirect_page(target: str, title: str, language: str = "en") -> str:
     """A complete, valid HTML5 page that sends the reader to ``target``."""
     target, title = html.escape(target, quote=True), html.escape(title)
@@ -193,10 +142,8 @@ def _write_index_redirect(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
-    app.connect("builder-inited", _write_css)
     app.connect("doctree-resolved", _clean_dataframe_html)
     app.connect("doctree-resolved", _unique_exercise_ids)
-    app.add_css_file(CSS_FILE)
     # After every extension that adds scripts to the page context.
     app.connect("html-page-context", _fix_page_context, priority=900)
     app.connect("build-finished", _write_index_redirect, priority=100)

@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
-CSS_FILE = "companion-pages.css"
+# The pages' styles are _static/companion-pages.css, which Jupyter Book adds to every page.
 #: A table is shown as a table when it has at most this many columns and its rows fit in
 #: about this many characters (the text column is about 90 characters wide at 1280 px);
 #: wider tables are shown one card (a definition list) per row.
@@ -40,33 +40,6 @@ UNIT = re.compile(r"\bUnits?:\s*(.+?)(?:\.\s|\.$|$)")
 FLAG_GROUPS = {"flagged": "Flagged", "open_question": "Open questions", "accepted_correction": "Accepted corrections"}
 #: The fields of a flag that name the row it concerns.
 TARGET_TABLE, TARGET_ID = ROW_REFERENCE
-CSS = """\
-/* Written by companion/book/pages.py for the codebook, browse and source-criticism pages. */
-.companion-generated { overflow-wrap: break-word; }  /* file names and URLs in descriptions */
-.companion-scroll { overflow-x: auto; max-width: 100%; margin-bottom: 1rem; }
-.companion-scroll > table { margin: 0; min-width: 100%; }
-.companion-scroll td, .companion-scroll th { vertical-align: top; overflow-wrap: break-word; }
-.companion-scroll td p { margin: 0; }
-.companion-scroll td.companion-long { min-width: 14rem; }
-.companion-scroll td .companion-meta { font-size: .85em; color: var(--pst-color-text-muted, #555); }
-.companion-card, .companion-flag { margin: 0; padding: .4rem 0; border-top: 1px solid var(--pst-color-border, #ccc); }
-.companion-flag { border-top: 0; border-left: 4px solid var(--pst-color-warning, #d8a000); padding-left: .8rem; margin-bottom: 1rem; }
-.companion-card > p, .companion-flag > p { margin: 0 0 .2rem; font-weight: 600; }
-.companion-card > p code, .companion-card > p span.pre { white-space: normal; overflow-wrap: anywhere; }
-.companion-card dl, .companion-flag dl { display: grid; grid-template-columns: minmax(6rem, 12rem) 1fr; gap: .1rem 1rem; margin: 0; }
-.companion-card dt, .companion-flag dt { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-.companion-card dd, .companion-flag dd { margin: 0; overflow-wrap: anywhere; }
-.companion-card dd > p, .companion-flag dd > p { margin: 0; }
-.companion-facts > dd { min-width: 0; }
-.companion-facts p, .companion-facts a, .companion-facts code, .companion-facts span.pre { white-space: normal; overflow-wrap: anywhere; }
-.companion-facts ul { margin-bottom: 0; }
-tr[id]:target, .companion-card:target, .companion-flag:target { background: var(--pst-color-target, #fff3b0); }
-tr[id], .companion-card, .companion-flag { scroll-margin-top: 5rem; }
-@media (max-width: 600px) {
-  .companion-card dl, .companion-flag dl { grid-template-columns: 1fr; }
-  .companion-card dd, .companion-flag dd { margin-bottom: .3rem; }
-}
-"""
 
 # --------------------------------------------------------------------------- reading
 
@@ -597,19 +570,9 @@ def flagged_row(flags: Table, row: dict[str, str], tables: dict[str, Table]) -> 
     return None
 
 
-def _write_css(app: Sphinx) -> None:
-    if app.builder.format != "html":
-        return
-    static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    (static / CSS_FILE).write_text(CSS, encoding="utf-8")
-
-
 def setup(app: Sphinx) -> dict:
     app.add_directive("codebook", CodebookDirective)
     app.add_directive("codebook-notes", CodebookNotesDirective)
     app.add_directive("data-browser", BrowseDirective)
     app.add_directive("source-criticism", SourceCriticismDirective)
-    app.connect("builder-inited", _write_css)
-    app.add_css_file(CSS_FILE)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
