@@ -21,16 +21,14 @@ cannot be fixed from the book and the quality-gate tests that hold every fix in 
   readout; a small script on pages with widgets ties them to the label.
 * **Long URLs** in bibliography entries and prose widen a phone's page; they may wrap.
 * **sphinx-external-toc** writes ``index.html`` as a bare ``<meta>`` redirect (no doctype,
-  no title: invalid HTML); a complete HTML5 redirect page is written before it does.
+  no title: invalid HTML); sphinx-reredirects writes it first, from a valid template.
 
 The theme's buttons whose accessible name did not contain their visible text are fixed by
 template overrides in ``_templates/``.
 """
 from __future__ import annotations
 
-import html
 import re
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -39,6 +37,8 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
+#: The index page's redirect template (sphinx-reredirects syntax), relative to the source folder.
+REDIRECT_TEMPLATE = "_templates/index-redirect.html"
 # The CSS (companion-htmlfixes.css) and the widget-label script (companion-widget-labels.js)
 # are files in the project's _static/; Jupyter Book adds every CSS and JS file there to
 # every page (traps: offline-components.md §3), which is what these small files want.
@@ -114,30 +114,13 @@ def _unique_exercise_ids(app: Sphinx, doctree: nodes.document, docname: str) -> 
             section["ids"] = [f"{ids[0]}-{seen[ids[0]]}"]
 
 
-def redirect_page(target: str, title: str, language: str = "en") -> str:
-    """A complete, valid HTML5 page that sends the reader to ``target``."""
-    target, title = html.escape(target, quote=True), html.escape(title)
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(language or "en", quote=True)}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n"
-        f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{target}">\n'
-        "</head>\n"
-        f'<body><p><a href="{target}">{title}</a></p></body>\n'
-        "</html>\n"
-    )
-
-
-def _write_index_redirect(app: Sphinx, exception: Exception | None) -> None:
-    # Runs before sphinx-external-toc's handler, which leaves an existing index.html alone.
-    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
-        return
-    target = f"{app.config.root_doc}.html"
-    title = app.config.html_title or app.config.project
-    (Path(app.outdir) / "index.html").write_text(redirect_page(target, title, app.config.language), encoding="utf-8")
+def _redirect_index_to_root(app: Sphinx, config: Any) -> None:
+    # sphinx-reredirects writes index.html, the site's entry, as a redirect to the root page
+    # of _toc.yml; its default page has no doctype and no title (invalid HTML), so it uses
+    # our template. It writes before sphinx-external-toc, which leaves an existing index alone.
+    if config.root_doc != "index":
+        config.redirects = {"index": f"{config.root_doc}.html", **(config.redirects or {})}
+        config.redirect_html_template_file = config.redirect_html_template_file or REDIRECT_TEMPLATE
 
 
 def setup(app: Sphinx) -> dict:
@@ -146,5 +129,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", _unique_exercise_ids)
     # After every extension that adds scripts to the page context.
     app.connect("html-page-context", _fix_page_context, priority=900)
-    app.connect("build-finished", _write_index_redirect, priority=100)
+    app.setup_extension("sphinx_reredirects")
+    app.connect("config-inited", _redirect_index_to_root)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
