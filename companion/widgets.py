@@ -50,25 +50,32 @@ _explorers_made = itertools.count()
 def stable_model_ids(name: str) -> Iterator[None]:
     """Give every widget created inside the block a model id made from ``name`` and its order.
 
-    ipywidgets names models with random uuids, so each build would embed different state.
-    Here the n-th widget of the k-th explorer made in this process gets
-    ``uuid5(namespace, "name/k/n")``: the same on every execution of a notebook, and still
-    unique within one kernel when an explorer is made again.
+    Upstream defect: ipywidgets 8.1.9 names each model with a random ``uuid4`` (the comm id),
+    so each build would embed different widget state and clean builds would differ
+    (``tests/test_upstream_defects.py`` fails once ipywidgets stops doing so). Here the n-th
+    widget of the k-th explorer made in this process gets ``uuid5(namespace, "name/k/n")``:
+    the same on every execution of a notebook, and still unique within one kernel when an
+    explorer is made again.
+
+    It uses ipywidgets' public construction hook (``Widget.on_widget_constructed``, called
+    before the widget opens its comm) rather than replacing ``Widget.open``; ``model_id=``
+    in each constructor would miss the layouts and styles a widget makes for itself.
     """
     number = next(_explorers_made)
     counter = itertools.count()
-    original = widgets.Widget.open
+    previous = widgets.Widget._widget_construction_callback  # one slot; put back afterwards
 
-    def open_with_stable_id(self: widgets.Widget) -> None:
-        if self.comm is None and self._model_id is None:
-            self._model_id = uuid.uuid5(_NAMESPACE, f"{name}/{number}/{next(counter)}").hex
-        original(self)
+    def name_model(widget: widgets.Widget) -> None:
+        if widget.comm is None and widget._model_id is None:
+            widget._model_id = uuid.uuid5(_NAMESPACE, f"{name}/{number}/{next(counter)}").hex
+        if callable(previous):
+            previous(widget)
 
-    widgets.Widget.open = open_with_stable_id
+    widgets.Widget.on_widget_constructed(name_model)
     try:
         yield
     finally:
-        widgets.Widget.open = original
+        widgets.Widget.on_widget_constructed(previous)
 
 
 # --------------------------------------------------------------------------- rendering

@@ -1,30 +1,42 @@
 """Sphinx extension: fix, from the book, the upstream HTML defects a reader's browser reports.
 
-Each fix names the upstream component it corrects (see ``tests/allowlist.yaml`` for what
-cannot be fixed from the book and the quality-gate tests that hold every fix in place):
+Every fix has an expiry date: it names the upstream package, the version the defect was
+seen in, and the defect; ``tests/test_upstream_defects.py`` builds one scratch mini-book with
+every fix off and fails, naming the fix, once a defect is gone, so that the fix can go too.
+``tests/allowlist.yaml`` lists what cannot be fixed from the book.
 
-* **Duplicated scripts** (Sphinx 7.4): an inline script registered with ``app.add_js_file``
+* **Sphinx 7.4.7, duplicated scripts**: an inline script registered with ``app.add_js_file``
   after the builder starts is added twice, once as ``None`` and once as ``''``, so
   sphinx-togglebutton's selector and sphinx-thebe's ``const THEBE_JS_URL`` appear twice:
   the second ``const`` is a page error on every page. Scripts are de-duplicated per page.
-* **sphinx-thebe** is dropped when thebe is off (``launch_buttons.thebe: false``): without a
-  live kernel server it does nothing, and its snippet names a script on unpkg.com.
-* **pydata-sphinx-theme** reads the mode from the template variable ``default_mode``, which
-  nothing sets: the page then logs "Got invalid theme mode". It is set to ``auto``.
-* **docutils/sphinxcontrib-bibtex** write the bibliography as ``role="list"`` whose entries
-  carry the deprecated ``role="doc-biblioentry"``, so the list has no list items (axe:
-  critical ``aria-required-children``). Entries are written with ``role="listitem"``.
-* **pandas** writes a table's HTML with a ``<style scoped>`` block inside a ``<div>`` and the
-  obsolete ``border="1"`` (both invalid HTML5). Both are removed from executed outputs; the
-  three rules of the style block are served once, in this extension's CSS file.
-* **ipywidgets 8** sliders: the description label names neither the slider handle nor its
-  readout; a small script on pages with widgets ties them to the label.
-* **Long URLs** in bibliography entries and prose widen a phone's page; they may wrap.
-* **sphinx-external-toc** writes ``index.html`` as a bare ``<meta>`` redirect (no doctype,
-  no title: invalid HTML); sphinx-reredirects writes it first, from a valid template.
+* **sphinx-thebe 0.3.1 (through sphinx-book-theme 1.3.0)** adds its snippet, which names a
+  script on unpkg.com, even with thebe off (``launch_buttons.thebe: false``); without a
+  live kernel server it does nothing. It is dropped when thebe is off.
+* **pydata-sphinx-theme 0.17.1** reads the mode from the template variable ``default_mode``,
+  which nothing sets: the page then logs "Got invalid theme mode". It is set to ``auto``.
+* **docutils 0.21.2 with sphinxcontrib-bibtex 2.7.0** write the bibliography as
+  ``role="list"`` whose entries carry the deprecated ``role="doc-biblioentry"``, so the list
+  has no list items (axe: critical ``aria-required-children``). Entries are written with
+  ``role="listitem"``.
+* **pandas 3.1.1** writes a table's HTML with a ``<style scoped>`` block inside a ``<div>``
+  and the obsolete ``border="1"`` (both invalid HTML5). Both are removed from executed
+  outputs; the three rules of the style block are served once, in
+  ``_static/companion-htmlfixes.css``.
+* **sphinx-exercise 1.2.1** gives every exercise and solution body the same id
+  (``exercise-content``, ``solution-content``): invalid HTML on a page with two. Each gets a
+  numbered id. Its link colour on the tinted boxes is below 4.5:1; the CSS file sets one.
+* **ipywidgets 8.1.9** sliders: the description label names neither the slider handle nor
+  its readout (axe: ``aria-input-field-name``); ``_static/companion-widget-labels.js`` ties
+  them to the label as widgets render.
+* **pydata-sphinx-theme 0.17.1**: long URLs in bibliography entries and prose widen a
+  phone's page; the CSS file lets them wrap.
+* **sphinx-external-toc 1.1.0** writes ``index.html`` as a bare ``<meta>`` redirect (no
+  doctype, no title: invalid HTML); sphinx-reredirects writes it first, from our valid
+  template ``_templates/index-redirect.html``.
 
-The theme's buttons whose accessible name did not contain their visible text are fixed by
-template overrides in ``_templates/``.
+The theme's buttons whose accessible name did not contain their visible text
+(pydata-sphinx-theme 0.17.1) are fixed by template overrides in ``_templates/``, which say
+so in their first lines. The widget-id fix is :func:`companion.widgets.stable_model_ids`.
 """
 from __future__ import annotations
 
@@ -130,5 +142,5 @@ def setup(app: Sphinx) -> dict:
     # After every extension that adds scripts to the page context.
     app.connect("html-page-context", _fix_page_context, priority=900)
     app.setup_extension("sphinx_reredirects")
-    app.connect("config-inited", _redirect_index_to_root)
+    app.connect("config-inited", _redirect_index_to_root, priority=950)  # after sphinx-external-toc sets root_doc (900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
