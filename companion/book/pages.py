@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from docutils import nodes
 from docutils.parsers.rst import directives, roles
@@ -155,13 +155,17 @@ def section(title: str, section_id: str) -> nodes.section:
     return node
 
 
+def wrap_each(parent: nodes.Element, wrapper: type[nodes.Element], contents: Iterable[Any]) -> nodes.Element:
+    """``parent`` holding each of ``contents`` (a node or a list of nodes) in its own ``wrapper``."""
+    for content in contents:
+        child = wrapper()
+        child += content
+        parent += child
+    return parent
+
+
 def bullet_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
-    listing = nodes.bullet_list()
-    for item in items:
-        entry = nodes.list_item()
-        entry += item
-        listing += entry
-    return listing
+    return wrap_each(nodes.bullet_list(), nodes.list_item, items)
 
 
 def as_block(content: nodes.Node) -> nodes.Node:
@@ -202,29 +206,26 @@ def _row(cells: list[nodes.Node], long_columns: set[int] = frozenset()) -> nodes
     return row
 
 
-def definition_list(pairs: Iterable[tuple[str, nodes.Node]]) -> nodes.definition_list:
-    listing = nodes.definition_list()
-    for term, value in pairs:
-        item = nodes.definition_list_item()
-        item += nodes.term(term, term)
-        definition = nodes.definition()
-        definition += as_block(value)
-        item += definition
-        listing += item
-    return listing
-
-
-def field_list(pairs: Iterable[tuple[str, nodes.Node]]) -> nodes.field_list:
-    """Short facts as a compact two-column list."""
-    listing = nodes.field_list(classes=["companion-facts"])
+def _named_list(listing: nodes.Element, kinds: tuple[type, type, type], pairs: Iterable[tuple[str, nodes.Node]]) -> nodes.Element:
+    """``listing`` with one (item, name, body) of ``kinds`` per pair of name and value."""
+    item_kind, name_kind, body_kind = kinds
     for name, value in pairs:
-        item = nodes.field()
-        item += nodes.field_name(name, name)
-        body = nodes.field_body()
+        item = item_kind()
+        item += name_kind(name, name)
+        body = body_kind()
         body += as_block(value)
         item += body
         listing += item
     return listing
+
+
+def definition_list(pairs: Iterable[tuple[str, nodes.Node]]) -> nodes.definition_list:
+    return _named_list(nodes.definition_list(), (nodes.definition_list_item, nodes.term, nodes.definition), pairs)
+
+
+def field_list(pairs: Iterable[tuple[str, nodes.Node]]) -> nodes.field_list:
+    """Short facts as a compact two-column list."""
+    return _named_list(nodes.field_list(classes=["companion-facts"]), (nodes.field, nodes.field_name, nodes.field_body), pairs)
 
 
 # --------------------------------------------------------------------------- directives
@@ -348,21 +349,14 @@ class CodebookDirective(DataDirective):
         for label in ("publisher", "dataset", "vintage"):
             if source.get(label):
                 paragraph += nodes.Text(f"; {label}: {source[label]}")
-        if source.get("repository"):
-            paragraph += nodes.Text("; repository ")
-            paragraph += literal(source["repository"])
-            if source.get("path"):
-                paragraph += nodes.Text(", path ")
-                paragraph += literal(source["path"])
-            if source.get("commit"):
-                paragraph += nodes.Text(", commit ")
-                paragraph += literal(source["commit"])
-        if source.get("path") and URL.match(source["path"]) and not source.get("repository"):
-            paragraph += nodes.Text("; ")
-            paragraph += link(source["path"])
-        if source.get("url"):
-            paragraph += nodes.Text("; ")
-            paragraph += link(source["url"])
+        if source.get("repository"):  # a file in a repository: where exactly
+            for lead, key in (("; repository ", "repository"), (", path ", "path"), (", commit ", "commit")):
+                if source.get(key):
+                    paragraph += [nodes.Text(lead), literal(source[key])]
+        links = [source.get("path")] if source.get("path") and URL.match(source["path"]) and not source.get("repository") else []
+        for url in [*links, source.get("url")]:
+            if url:
+                paragraph += [nodes.Text("; "), link(url)]
         if source.get("note"):
             paragraph += nodes.Text(f". {source['note']}")
         return paragraph

@@ -31,6 +31,7 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
+from companion.book.pages import wrap_each
 from companion.data import DATA_DIR
 
 #: Folder of the site (and of the staging folder) that holds the downloads. Not ``data/``:
@@ -274,12 +275,7 @@ class DataLicences(SphinxDirective):
 
     @staticmethod
     def _row(cells: list[Any]) -> nodes.row:
-        row = nodes.row()
-        for content in cells:
-            entry = nodes.entry()
-            entry += content
-            row += entry
-        return row
+        return wrap_each(nodes.row(), nodes.entry, cells)
 
 
 def setup(app: Sphinx) -> dict:
