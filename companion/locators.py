@@ -59,6 +59,8 @@ def read_bibliography(bib_file: Path = BIB_FILE) -> dict[str, BibEntry]:
 
 
 def normalise(text: str) -> str:
+    """Collapse every run of whitespace (line breaks included) to one space, as the context
+    pack did when it copied its excerpts."""
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.data import BIB_FILE, DATA_DIR, PROJECT_ROOT, read_descriptor, tabular_resources
-from companion.locators import read_bibliography
+from companion.locators import normalise, read_bibliography
 
 DEFAULT_PACK = PROJECT_ROOT.parent / "shared" / "reference-data" / "context" / "context_sources.csv"
 CONTEXT_FILE = "context.csv"
@@ -27,11 +26,6 @@ CONTEXT_FILE = "context.csv"
 def pack_path() -> Path:
     """The pack's CSV file (env ``COMPANION_CONTEXT_PACK`` overrides the default)."""
     return Path(os.environ.get("COMPANION_CONTEXT_PACK") or DEFAULT_PACK)
-
-
-def normalise(text: str) -> str:
-    """Collapse whitespace, as the pack did when it copied each excerpt."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
