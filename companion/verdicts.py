@@ -598,6 +598,22 @@ PUBLISHED_FIELDS = {
 }
 
 
+#: Resources whose figures the published evidence quotes: their terms travel with the table.
+EVIDENCE_RESOURCES = ("sipri_tiv", "sipri_register", "us_aid_headlines")
+
+
+def _licences(data: SimpleNamespace) -> list[dict]:
+    """CC BY for the rules and wording, plus the terms of every resource the evidence quotes."""
+    licences = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                 "title": "Creative Commons Attribution 4.0 (the rules, wording and verdicts)"}]
+    for resource in data.descriptor["resources"]:
+        if resource["name"] in EVIDENCE_RESOURCES:
+            for licence in resource.get("licenses", []):
+                if licence not in licences:
+                    licences.append(licence)
+    return licences
+
+
 @dataclass(frozen=True)
 class DerivedTable:
     """A table computed from the data package and published with it in the downloads."""
@@ -625,8 +641,7 @@ def derived_table(data: SimpleNamespace) -> DerivedTable:
             "windows, the threshold and its reason, the evidence and the verdict. Verdicts are "
             "findings about the data, never ratings of a person; an item with an open flag whose "
             "sources disagree reads 'sources disagree'."),
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "licenses": _licences(data),
         "schema": {
             "fields": [{"name": name, "type": "string", "description": text}
                        for name, text in PUBLISHED_FIELDS.items()],
