@@ -12,7 +12,8 @@ checked against the identifier pattern of its kind first and refused (``ValueErr
 it could carry anything else; every other column stays escaped. Kinds:
 
 * ``"cite"``: one or more ``references.bib`` keys (separated by commas or spaces) → ``{cite}``;
-* ``"row"``: ``"<table>:<id>"`` → ``{ref}`` to the row on the browse page, showing the id;
+* ``"row"``: ``"<table>:<id>"`` (several, separated by spaces) → ``{ref}`` to each row on the
+  browse page, showing the id;
 * ``"row:<table>"``: the ids of one table → the same link;
 * ``"ref:<label>"``: any identifier shown as a link to the fixed label (e.g. a flag id to
   the source-criticism page).
@@ -40,7 +41,7 @@ def escape_cell(value: object) -> str:
 
 #: What an identifier may look like, by link kind: nothing here can open or close a role.
 BIB_KEY = re.compile(r"^[A-Za-z0-9_:.-]+$")
-ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -59,8 +60,16 @@ def link_cell(value: object, kind: str) -> str:
     if kind == "cite":
         keys = [_checked(BIB_KEY, key, "bibliography key") for key in re.split(r"[,\s]+", text) if key]
         return "{cite}`" + ",".join(keys) + "`"
-    if kind == "row" or kind.startswith("row:"):
-        table, row_id = text.split(":", 1) if kind == "row" else (kind.split(":", 1)[1], text)
+    if kind == "row":  # one or more "<table>:<id>", separated by spaces
+        links = []
+        for token in text.split():
+            if ":" not in token:
+                raise ValueError(f"{token!r} is not a '<table>:<id>' reference")
+            table, row_id = token.split(":", 1)
+            links.append(link_cell(row_id, f"row:{table}"))
+        return ", ".join(links)
+    if kind.startswith("row:"):
+        table, row_id = kind.split(":", 1)[1], text
         _checked(TABLE_NAME, table, "table name")
         _checked(ROW_ID, row_id, "row id")
         return "{ref}`" + row_id + " <" + row_anchor(table, row_id) + ">`"

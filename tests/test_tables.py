@@ -50,6 +50,8 @@ def test_several_keys_become_one_citation_and_a_table_kind_fixes_the_table():
     assert link_cell("a2004, b2007", "cite") == "{cite}`a2004,b2007`"
     assert link_cell("eq-c-130-planned", "row:equipment") == "{ref}`eq-c-130-planned <row-equipment-eq-c-130-planned>`"
     assert link_cell(None, "cite") == "" and link_cell("", "row:equipment") == ""
+    assert link_cell("context:ctx-08-4 sipri_register:35392/2004", "row") == (
+        "{ref}`ctx-08-4 <row-context-ctx-08-4>`, {ref}`35392/2004 <row-sipri_register-35392-2004>`")
 
 
 @pytest.mark.parametrize("value, kind", [
@@ -57,6 +59,7 @@ def test_several_keys_become_one_citation_and_a_table_kind_fixes_the_table():
     ("arguments:arg x`", "row"),
     ("arg-x <evil>", "row:arguments"),
     ("Bad Table:x", "row"),
+    ("no-table-given", "row"),
     ("x", "ref:Not A Label"),
     ("x", "link"),
 ])
