@@ -98,7 +98,9 @@ def _add_markup(app: Sphinx, pagename: str, templatename: str, context: dict, do
     from companion import load
 
     data = load()
-    reviewer = f"{app.config.project} ({app.config.author})"
+    # Jupyter Book puts the book's title in html_title; Sphinx's project is left unset.
+    title = app.config.html_title or app.config.project
+    reviewer = f"{title} ({app.config.author})"
     base = (app.config.html_baseurl or "").rstrip("/")
     url = f"{base}/{pagename}.html" if base else ""
     reviews = claim_reviews(data, run_rules(data), Path(app.srcdir) / BIB_FILE.name, reviewer, url)

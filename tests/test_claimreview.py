@@ -67,7 +67,8 @@ def _fake_app(enabled: bool):
     from companion.data import PROJECT_ROOT
 
     config = SimpleNamespace(companion_claimreview=enabled, companion_claimreview_pages=["chapters/outside_evidence"],
-                             project="Book", author="Contributors", html_baseurl="")
+                             project="Book", author="Contributors", html_baseurl="",
+                             html_title="A title")
     return SimpleNamespace(config=config, srcdir=str(PROJECT_ROOT))
 
 
@@ -78,6 +79,7 @@ def test_the_config_setting_turns_the_markup_on_and_off(enabled):
     context = {"metatags": ""}
     _add_markup(_fake_app(enabled), "chapters/outside_evidence", "page.html", context, None)
     assert ("ClaimReview" in context["metatags"]) is enabled
+    assert not enabled or "A title (Contributors)" in context["metatags"]
     other = {"metatags": ""}
     _add_markup(_fake_app(True), "chapters/outlook", "page.html", other, None)
     assert other["metatags"] == ""
