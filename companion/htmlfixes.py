@@ -20,6 +20,9 @@ cannot be fixed from the book and the quality-gate tests that hold every fix in 
 * **ipywidgets 8** sliders: the description label names neither the slider handle nor its
   readout; a small script on pages with widgets ties them to the label.
 * **Long URLs** in bibliography entries and prose widen a phone's page; they may wrap.
+* **myst-nb** folds a ``hide-input`` cell in a ``<details>`` whose ``<summary>`` holds two
+  ``<p>`` labels ("Show/Hide code cell source"); a paragraph is not allowed in a summary (Nu
+  checker). They are written as ``<span>``, with the two rules that show one at a time.
 * **sphinx-external-toc** writes ``index.html`` as a bare ``<meta>`` redirect (no doctype,
   no title: invalid HTML); a complete HTML5 redirect page is written before it does.
 
@@ -54,7 +57,22 @@ article.bd-article div.citation p {
 /* Links on the tinted exercise and solution boxes reach 4.5:1 contrast (WCAG AA). */
 html[data-theme="light"] div.exercise a, html[data-theme="light"] div.solution a { color: #05505c; }
 html[data-theme="dark"] div.exercise a, html[data-theme="dark"] div.solution a { color: #8fdcec; }
+/* myst-nb's hide-input labels as spans (see _fold_labels_as_spans): one shown at a time. */
+div.cell details.hide[open]>summary>span.collapsed { display: none; }
+div.cell details.hide:not([open])>summary>span.expanded { display: none; }
 """
+#: myst-nb's paragraph labels inside a hide-input cell's <summary> (invalid HTML).
+SUMMARY_LABEL = re.compile(r'(<summary aria-label="Toggle hidden content">\s*)'
+                           r'<p class="collapsed admonition-title">(.*?)</p>\s*'
+                           r'<p class="expanded admonition-title">(.*?)</p>', re.DOTALL)
+
+
+def fold_labels_as_spans(body: str) -> str:
+    """A page body with myst-nb's summary labels as spans instead of paragraphs."""
+    return SUMMARY_LABEL.sub(r'\1<span class="collapsed admonition-title">\2</span>'
+                             r'<span class="expanded admonition-title">\3</span>', body)
+
+
 #: pandas' notebook table markup: the scoped style block and the obsolete border attribute.
 PANDAS_STYLE = re.compile(r"<style scoped>\s*\.dataframe\b.*?</style>\s*", re.DOTALL)
 PANDAS_BORDER = re.compile(r'(<table)\s+border="\d+"(\s+class="dataframe")')
@@ -123,6 +141,8 @@ def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context["css_files"] = [c for c in css_files if "sphinx-thebe" not in (getattr(c, "filename", c) or "")]
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
+    if "body" in context and "<summary" in context["body"]:
+        context["body"] = fold_labels_as_spans(context["body"])
 
 
 def _visit_citation(self, node: nodes.citation) -> None:
