@@ -79,4 +79,3 @@ def test_html_allowlist_entries_still_match_something(nu_errors, allowlist):
     messages = [(message_text(e), page, None) for page, errors in nu_errors.items() for e in errors]
     stale = allowlist.unused("html", messages)
     assert stale == [], "remove these entries from tests/allowlist.yaml: they match nothing any more"
-
