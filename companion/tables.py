@@ -4,6 +4,19 @@ A chapter computes its table with pandas, then ``glue_table("tbl_x", frame)`` an
 in a numbered ``{table}`` with ``{glue:md}`tbl_x` ``. The Markdown is parsed again by
 MyST, so every cell is escaped here: a data value holding HTML, emphasis, a role or a
 dollar sign shows as the text it is, never as markup or maths.
+
+The one declared exception: ``links={"column": kind}`` names columns whose values are
+*identifiers* (row ids, bibliography keys, labels), which are rendered on purpose as MyST
+roles, so the reader sees a link or a citation instead of raw ``{cite}`` text. Each value is
+checked against the identifier pattern of its kind first and refused (``ValueError``) if
+it could carry anything else; every other column stays escaped. Kinds:
+
+* ``"cite"``: one or more ``references.bib`` keys (separated by commas or spaces) → ``{cite}``;
+* ``"row"``: ``"<table>:<id>"`` (several, separated by spaces) → ``{ref}`` to each row on the
+  browse page, showing the id;
+* ``"row:<table>"``: the ids of one table → the same link;
+* ``"ref:<label>"``: any identifier shown as a link to the fixed label (e.g. a flag id to
+  the source-criticism page).
 """
 from __future__ import annotations
 
@@ -11,6 +24,8 @@ import html
 import re
 
 import pandas as pd
+
+from companion.data import row_anchor
 
 # Characters that start Markdown/MyST syntax inside a table cell; `$` starts dollar maths.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|$~^])")
@@ -24,6 +39,46 @@ def escape_cell(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+#: What an identifier may look like, by link kind: nothing here can open or close a role.
+BIB_KEY = re.compile(r"^[A-Za-z0-9_:.-]+$")
+ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+LABEL = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _checked(pattern: re.Pattern, value: str, what: str) -> str:
+    if not pattern.match(value):
+        raise ValueError(f"{value!r} is not a valid {what}; a linked column holds identifiers only")
+    return value
+
+
+def link_cell(value: object, kind: str) -> str:
+    """One identifier (or several, for ``cite``) as a MyST role, after validating it."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) or str(value) == "":
+        return ""
+    text = str(value).strip()
+    if kind == "cite":
+        keys = [_checked(BIB_KEY, key, "bibliography key") for key in re.split(r"[,\s]+", text) if key]
+        return "{cite}`" + ",".join(keys) + "`"
+    if kind == "row":  # one or more "<table>:<id>", separated by spaces
+        links = []
+        for token in text.split():
+            if ":" not in token:
+                raise ValueError(f"{token!r} is not a '<table>:<id>' reference")
+            table, row_id = token.split(":", 1)
+            links.append(link_cell(row_id, f"row:{table}"))
+        return ", ".join(links)
+    if kind.startswith("row:"):
+        table, row_id = kind.split(":", 1)[1], text
+        _checked(TABLE_NAME, table, "table name")
+        _checked(ROW_ID, row_id, "row id")
+        return "{ref}`" + row_id + " <" + row_anchor(table, row_id) + ">`"
+    if kind.startswith("ref:"):
+        label = _checked(LABEL, kind.split(":", 1)[1], "label")
+        return "{ref}`" + _checked(ROW_ID, text, "identifier") + " <" + label + ">`"
+    raise ValueError(f"unknown link kind {kind!r}: use 'cite', 'row', 'row:<table>' or 'ref:<label>'")
+
+
 def _format_number(value: object, digits: int | None) -> str:
     if digits is not None and isinstance(value, float):
         return f"{value:,.{digits}f}"
@@ -33,13 +88,19 @@ def _format_number(value: object, digits: int | None) -> str:
 
 
 def markdown_table(frame: pd.DataFrame, *, index: bool = True, digits: int | None = 1,
-                   plain_columns: frozenset[str] = frozenset({"year", "fiscal_year"})) -> str:
+                   plain_columns: frozenset[str] = frozenset({"year", "fiscal_year"}),
+                   links: dict[str, str] | None = None) -> str:
     """A DataFrame as a Markdown pipe table: numbers right-aligned, missing values empty.
 
     ``digits`` rounds floats (one decimal unless told; ``None`` prints them whole); columns named in ``plain_columns`` (years) are printed
-    without thousands separators.
+    without thousands separators. ``links`` maps columns of identifiers to a link kind (see
+    the module's docstring); a column it names must exist.
     """
     frame = frame.reset_index() if index else frame.copy()
+    links = dict(links or {})
+    missing = set(links) - set(frame.columns)
+    if missing:
+        raise KeyError(f"links names columns the table does not have: {sorted(missing)}")
     numeric = [
         pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
         for c in frame.columns
@@ -50,7 +111,9 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = True, digits: int | Non
     for values in frame.itertuples(index=False):
         cells = []
         for column, value, is_number in zip(frame.columns, values, numeric):
-            if is_number and not pd.isna(value):
+            if column in links:
+                cells.append(link_cell(value, links[column]))
+            elif is_number and not pd.isna(value):
                 value = value.item() if hasattr(value, "item") else value
                 cells.append(str(value) if column in plain_columns else _format_number(value, digits))
             else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,8 @@ from companion.book.publishing import (
 )
 
 ZIP_VALIDATION_TIMEOUT = 300
+#: Tables computed from the package and published with it (companion.verdicts).
+DERIVED = ("derived/verdicts.csv",)
 
 
 def frictionless_report(path: Path):
@@ -70,7 +73,7 @@ def test_zip_entries_are_sorted_dated_from_the_package_and_plain_files(tmp_path)
     with zipfile.ZipFile(tmp_path / DOWNLOADS / downloads.zip_name) as archive:
         infos = archive.infolist()
     names = [i.filename for i in infos]
-    assert names == sorted(names) == package_files(DATA_DIR)
+    assert names == sorted(names) == sorted({*package_files(DATA_DIR), *DERIVED})
     assert {i.date_time for i in infos} == {stamp}
     assert {i.external_attr for i in infos} == {ZIP_FILE_MODE}
     assert {i.create_system for i in infos} == {3}
@@ -80,6 +83,23 @@ def test_zip_entries_are_sorted_dated_from_the_package_and_plain_files(tmp_path)
 def test_zip_name_carries_package_name_and_version():
     descriptor = read_raw_descriptor()
     assert zip_name(descriptor) == f"{descriptor['name']}-{descriptor['version']}.zip"
+
+
+def test_derived_verdicts_are_staged_described_and_zipped(tmp_path):
+    downloads = stage_downloads(tmp_path)
+    staged = json.loads((tmp_path / DOWNLOADS / "datapackage.json").read_text(encoding="utf-8"))
+    verdicts = next(r for r in staged["resources"] if r["name"] == "verdicts")
+    assert verdicts["path"] == "derived/verdicts.csv" and "Derived table" in verdicts["description"]
+    assert {f["name"] for f in verdicts["schema"]["fields"]} >= {"row", "claim", "verdict", "reason"}
+    with zipfile.ZipFile(tmp_path / DOWNLOADS / downloads.zip_name) as archive:
+        rows = list(csv.DictReader(archive.read("derived/verdicts.csv").decode("utf-8").splitlines()))
+    assert rows and any(r["verdict"] == "sources disagree" for r in rows)
+    assert "derived/verdicts.csv" in downloads.files
+
+
+def test_a_package_without_derived_tables_is_staged_as_written(tmp_path):
+    stage_downloads(tmp_path, derived=[])
+    assert (tmp_path / DOWNLOADS / "datapackage.json").read_bytes() == (DATA_DIR / "datapackage.json").read_bytes()
 
 
 def test_hidden_files_and_editor_leftovers_are_not_published(tmp_path):
@@ -131,7 +151,14 @@ def test_a_descriptor_without_version_or_date_is_refused(descriptor):
 def test_site_serves_the_descriptor_every_data_file_and_the_zip(built_book):
     served = built_book.html / DOWNLOADS
     for name in package_files(DATA_DIR):
+        if name == "datapackage.json":
+            continue  # staged with the derived tables added, checked below
         assert (served / name).read_bytes() == (DATA_DIR / name).read_bytes(), f"downloads/{name} differs from data/{name}"
+    staged = json.loads((served / "datapackage.json").read_text(encoding="utf-8"))
+    raw = read_raw_descriptor()
+    assert staged["resources"][: len(raw["resources"])] == raw["resources"]
+    assert [r["path"] for r in staged["resources"][len(raw["resources"]):]] == list(DERIVED)
+    assert all((served / path).is_file() for path in DERIVED)
     assert (served / zip_name(read_raw_descriptor())).is_file()
 
 
@@ -157,7 +184,7 @@ def test_zip_downloaded_from_the_site_validates_with_frictionless(built_book, tm
     assert resource_files(read_raw_descriptor()) <= names
     report = frictionless_report(downloaded)
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:20]
-    assert {task.name for task in report.tasks} == {r["name"] for r in read_raw_descriptor()["resources"]}
+    assert {task.name for task in report.tasks} == {r["name"] for r in read_raw_descriptor()["resources"]} | {"verdicts"}
 
 
 @pytest.mark.build
@@ -168,7 +195,7 @@ def test_codebook_links_the_zip_the_descriptor_and_every_data_file(built_book):
     targets = {(page.parent / href).resolve() for href in hrefs}
     served = (built_book.html / DOWNLOADS).resolve()
     expected = {served / zip_name(read_raw_descriptor()), served / "datapackage.json"}
-    expected |= {served / r["path"] for r in read_raw_descriptor()["resources"]}
+    expected |= {served / r["path"] for r in read_raw_descriptor()["resources"]} | {served / p for p in DERIVED}
     assert expected <= targets, f"not linked from the codebook: {sorted(str(p.relative_to(served)) for p in expected - targets)}"
     assert all(t.is_file() for t in targets)
 

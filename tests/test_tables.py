@@ -26,3 +26,48 @@ def test_missing_values_are_empty_and_numbers_right_aligned():
 def test_floats_are_rounded_and_large_numbers_grouped():
     frame = pd.DataFrame({"tiv": [12.345], "usd": [22_422_000]})
     assert markdown_table(frame, index=False, digits=1).splitlines()[2] == "| 12.3 | 22,422,000 |"
+
+
+# --------------------------------------------------------------------------- declared links
+
+import pytest  # noqa: E402
+
+from companion.tables import link_cell  # noqa: E402
+
+
+def test_declared_link_columns_render_roles_and_other_columns_stay_escaped():
+    frame = pd.DataFrame({"row": ["arguments:arg-kz-balance"], "source": ["nurgaliev2007"],
+                          "flag": ["flag-huey-deliveries"], "note": ["{cite}`x` *bold*"]})
+    line = markdown_table(frame, index=False, links={
+        "row": "row", "source": "cite", "flag": "ref:source-criticism"}).splitlines()[2]
+    assert "{ref}`arg-kz-balance <row-arguments-arg-kz-balance>`" in line
+    assert "{cite}`nurgaliev2007`" in line
+    assert "{ref}`flag-huey-deliveries <source-criticism>`" in line
+    assert "\\{cite\\}\\`x\\` \\*bold\\*" in line  # the data value: escaped, not a role
+
+
+def test_several_keys_become_one_citation_and_a_table_kind_fixes_the_table():
+    assert link_cell("a2004, b2007", "cite") == "{cite}`a2004,b2007`"
+    assert link_cell("eq-c-130-planned", "row:equipment") == "{ref}`eq-c-130-planned <row-equipment-eq-c-130-planned>`"
+    assert link_cell(None, "cite") == "" and link_cell("", "row:equipment") == ""
+    assert link_cell("context:ctx-08-4 sipri_register:35392/2004", "row") == (
+        "{ref}`ctx-08-4 <row-context-ctx-08-4>`, {ref}`35392/2004 <row-sipri_register-35392-2004>`")
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("key`} <script>", "cite"),
+    ("arguments:arg x`", "row"),
+    ("arg-x <evil>", "row:arguments"),
+    ("Bad Table:x", "row"),
+    ("no-table-given", "row"),
+    ("x", "ref:Not A Label"),
+    ("x", "link"),
+])
+def test_a_value_that_is_not_an_identifier_is_refused(value, kind):
+    with pytest.raises(ValueError):
+        link_cell(value, kind)
+
+
+def test_links_must_name_existing_columns():
+    with pytest.raises(KeyError):
+        markdown_table(pd.DataFrame({"a": [1]}), links={"b": "cite"})

@@ -25,6 +25,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from companion.data import row_anchor, slug  # noqa: F401  (re-exported: pages' anchors)
 from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
@@ -70,16 +71,6 @@ class Table:
     def numbered(self) -> Iterable[tuple[int, dict[str, str]]]:
         """Rows with their number in the CSV file (header = row 1)."""
         return enumerate(self.rows, start=2)
-
-
-def slug(value: str) -> str:
-    """``value`` lower case with every run of other characters than ``a-z0-9_.-`` as one dash."""
-    return re.sub(r"[^a-z0-9_.-]+", "-", value.lower()).strip("-")
-
-
-def row_anchor(table: str, row_id: str) -> str:
-    """The HTML id and label of a row: ``row-<table>-<id>``."""
-    return f"row-{table}-{slug(row_id)}"
 
 
 def flag_anchor(flag_id: str) -> str:

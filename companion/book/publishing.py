@@ -5,7 +5,9 @@
   ``_extra/downloads/`` (generated, ignored by git, like the vendored widget manager),
   which ``html_extra_path`` serves under ``downloads/``. The zip is
   deterministic (sorted entries, fixed timestamps and permissions), so rebuilds of the same
-  data give the same bytes.
+  data give the same bytes. Derived tables (the verdicts of :mod:`companion.verdicts`) are
+  computed from the package and staged with it under ``derived/``; the staged
+  ``datapackage.json`` adds a resource for each, with its description and schema.
 * **Footer.** Every page's footer names the version and date of the data, taken from
   ``datapackage.json`` (``version`` and ``created``), never from the build time.
 * **Directives.** ``{data-downloads}`` lists the download links (used by the codebook and
@@ -123,9 +125,38 @@ def write_deterministic_zip(data_dir: Path, files: list[str], destination: Path,
             archive.writestr(info, (data_dir / name).read_bytes(), compresslevel=9)
 
 
-def stage_downloads(staging_dir: Path, data_dir: Path = DATA_DIR) -> Downloads:
-    """Write the package and its zip into ``staging_dir/downloads/``, replacing what was there."""
-    descriptor = read_raw_descriptor(data_dir)
+def derived_tables(data_dir: Path = DATA_DIR) -> list:
+    """The tables computed from the package for the downloads: today, the verdicts.
+
+    A package that does not load (invalid data) yields none: the zip of the raw files is
+    still staged, so its validation report can show what is wrong, and the book's own
+    build fails on the same data anyway.
+    """
+    from companion.data import DataPackageError, load
+    from companion.verdicts import derived_table
+
+    try:
+        data = load(data_dir)
+    except DataPackageError:
+        return []
+    return [derived_table(data)]
+
+
+def staged_descriptor(descriptor: dict, derived: list) -> dict:
+    """The descriptor the downloads carry: the package's, plus one resource per derived table."""
+    if not derived:
+        return descriptor
+    return {**descriptor, "resources": [*descriptor["resources"], *(table.resource for table in derived)]}
+
+
+def stage_downloads(staging_dir: Path, data_dir: Path = DATA_DIR, derived: list | None = None) -> Downloads:
+    """Write the package and its zip into ``staging_dir/downloads/``, replacing what was there.
+
+    ``derived`` are tables computed from the package (default: :func:`derived_tables`); they
+    are written under their own paths and described in the staged ``datapackage.json``.
+    """
+    derived = derived_tables(data_dir) if derived is None else derived
+    descriptor = staged_descriptor(read_raw_descriptor(data_dir), derived)
     _, date = data_version(descriptor)
     files = package_files(data_dir)
     target = staging_dir / DOWNLOADS
@@ -135,8 +166,16 @@ def stage_downloads(staging_dir: Path, data_dir: Path = DATA_DIR) -> Downloads:
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(data_dir / name, destination)
+    if derived:
+        text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+        (target / "datapackage.json").write_text(text, encoding="utf-8")
+        for table in derived:
+            destination = target / table.path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(table.content)
+        files = sorted({*files, *(table.path for table in derived)})
     archive = target / zip_name(descriptor)
-    write_deterministic_zip(data_dir, files, archive, date)
+    write_deterministic_zip(target, files, archive, date)
     payload = archive.read_bytes()
     return Downloads(staging_dir, archive.name, len(payload), hashlib.sha256(payload).hexdigest(), tuple(files), descriptor)
 
