@@ -31,6 +31,9 @@ ARTICLE_KEYS = ("nurgaliev2007", "edm2004kazakhstan")
 CITATION_FIELDS = ("source", "contrary_source")
 #: A pair of fields by which a row names a row of another table (the flags do so).
 ROW_REFERENCE = ("table", "row_id")
+#: Fields holding space-separated ids of rows elsewhere: the field, and the tables the ids
+#: may name (``None`` = any table with a one-field primary key other than the row's own).
+ID_LIST_FIELDS = {"bears_on": None, "flag_id": ("flags",)}
 
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
@@ -265,11 +268,50 @@ def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str], row_ids: dic
             table = row.get(table_field) or ""
             if table in row_ids and row[id_field] not in row_ids[table]:
                 problems.append(Problem(file, number, id_field, row[id_field], f"names no row of {table}; use the id of an existing row"))
+        problems += _check_id_lists(file, number, row, fields, resource["name"], row_ids)
+        if "date" in fields and "date_precision" in fields and bool(row.get("date")) != bool(row.get("date_precision")):
+            problems.append(Problem(file, number, "date_precision", row.get("date_precision") or "", "must be given exactly when date is given"))
         source = (row.get("source") or "").strip()
         if source in ARTICLE_KEYS:
             for name in ("locator", "evidence"):
                 if name in fields and not (row.get(name) or "").strip():
                     problems.append(Problem(file, number, name, "", f"is empty; a row citing {source} needs a {name} from the article"))
+    return problems
+
+
+def _check_id_lists(file: str, number: int, row: dict, fields: dict, own: str, row_ids: dict[str, set[str]] | None) -> list[Problem]:
+    """Every id in a space-separated id list (``bears_on``, ``flag_id``) names an existing row."""
+    if row_ids is None:
+        return []
+    problems = []
+    for name, tables in ID_LIST_FIELDS.items():
+        if name not in fields or not row.get(name):
+            continue
+        allowed = tables or tuple(t for t in row_ids if t not in {own, "flags"})
+        known = set().union(*(row_ids.get(t, set()) for t in allowed))
+        for value in row[name].split():
+            if value not in known:
+                problems.append(Problem(file, number, name, value, f"names no row of {', '.join(allowed)}; use the id of an existing row"))
+    return problems
+
+
+def _check_flag_links(data_dir: Path, descriptor: dict) -> list[Problem]:
+    """A row's ``flag_id`` and the flags that name it agree both ways."""
+    resources = {r["name"]: r for r in tabular_resources(descriptor)}
+    if "flags" not in resources:
+        return []
+    named = {(row.get("table"), row.get("row_id")): set() for _, row in _rows(data_dir, resources["flags"])}
+    for _, row in _rows(data_dir, resources["flags"]):
+        named[(row.get("table"), row.get("row_id"))].add(row["id"])
+    problems = []
+    for name, resource in resources.items():
+        if "flag_id" not in {f["name"] for f in resource["schema"]["fields"]}:
+            continue
+        for number, row in _rows(data_dir, resource):
+            listed = set((row.get("flag_id") or "").split())
+            expected = named.get((name, row_key(resource, row)), set())
+            if listed != expected:
+                problems.append(Problem(resource["path"], number, "flag_id", row.get("flag_id") or "", f"must list exactly the flags on this row: {' '.join(sorted(expected)) or '(none)'}"))
     return problems
 
 
@@ -292,6 +334,7 @@ def validate(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> list[Probl
     row_ids = _row_ids(data_dir, readable)
     for resource in readable["resources"]:
         problems += _check_rows(data_dir, resource, bib_keys, row_ids)
+    problems += _check_flag_links(data_dir, readable)
     return problems
 
 
