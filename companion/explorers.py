@@ -46,6 +46,123 @@ def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
     return dated.sort_values(["start", "id"]).reset_index(drop=True)
 
 
+#: Lane (partner) and category of each fact of the context layer on the timeline: the
+#: book's coding, not the sources'. The partner is Kazakhstan's counterpart or, for an
+#: event elsewhere, its main actor, as for the events table (data/CODEBOOK-NOTES.md).
+CONTEXT_LANES: dict[str, tuple[str, str]] = {
+    "01": ("Uzbekistan", "operation"),        # K2: eviction and departure of U.S. forces
+    "02": ("Kyrgyzstan", "operation"),        # Manas
+    "03": ("Uzbekistan", "unrest"),           # Andijan
+    "04": ("Central Asia", "exercise"),       # CENTRASBAT
+    "05": ("United States", "programme"),     # Arizona National Guard partnership
+    "06": ("United States", "programme"),     # Nunn-Lugar, Project Sapphire
+    "07": ("United States", "programme"),     # Caspian Guard (CASFOR: see overrides)
+    "08": ("multilateral", "operation"),      # KAZBAT in Iraq
+    "09": ("NATO", "programme"),              # PfP, IPAP
+    "10": ("United States", "visit"),         # Nazarbayev in Washington, 2006
+    "11": ("Central Asia", "agreement"),      # nuclear-weapon-free-zone treaty
+    "12": ("CSTO", "other"),                  # rapid-deployment force, Kant
+    "13": ("SCO", "summit"),                  # Astana declaration
+    "14": ("United States", "programme"),     # U.S. assistance and its conditions
+    "15": ("United States", "training"),      # U.S.-trained officers leaving
+    "16": ("United States", "agreement"),     # five-year plans
+    "17": ("United States", "agreement"),     # Northern Distribution Network
+    "18": ("Russia", "agreement"),            # Russia's facilities in Kazakhstan
+    "19": ("Central Asia", "membership"),     # CACO and EurAsEC
+    "20": ("Kyrgyzstan", "unrest"),           # Tulip Revolution
+    "21": ("NATO", "exercise"),               # Steppe Eagle (as the article's rows)
+    "22": ("Uzbekistan", "agreement"),        # U.S.-Uzbek partnership
+    "23": ("United States", "delivery"),      # Hueys and HMMWVs
+    "24": ("United States", "visit"),         # Cheney in Vilnius and Astana
+}
+#: Rows whose lane or category differs from their fact's.
+CONTEXT_LANE_OVERRIDES: dict[str, tuple[str, str]] = {
+    "ctx-04-1": ("Central Asia", "statement"),
+    "ctx-04-2": ("Central Asia", "institution"),
+    "ctx-07-4": ("Russia", "meeting"),
+    "ctx-08-1": ("Kazakhstan", "institution"),
+    "ctx-08-3": ("Kazakhstan", "legislation"),
+    "ctx-09-4": ("NATO", "membership"),
+    "ctx-09-5": ("NATO", "membership"),
+    "ctx-12-1": ("Russia", "institution"),
+    "ctx-12-2": ("Russia", "institution"),
+    "ctx-12-3": ("Russia", "agreement"),
+    "ctx-12-4": ("CSTO", "summit"),
+    "ctx-13-4": ("United States", "statement"),
+    "ctx-14-1": ("United States", "legislation"),
+    "ctx-14-2": ("United States", "legislation"),
+    "ctx-14-3": ("United States", "statement"),
+    "ctx-17-3": ("NATO", "agreement"),
+    "ctx-19-3": ("EurAsEC", "summit"),
+    "ctx-19-4": ("EurAsEC", "membership"),
+    "ctx-19-5": ("EurAsEC", "other"),
+    "ctx-24-1": ("United States", "statement"),
+    "ctx-24-2": ("United States", "statement"),
+}
+
+
+#: First year the timeline draws context events from: the context pack covers 1991-2010,
+#: and an earlier date (Sary-Shagan's founding in 1956) is background to a row, not an
+#: event of the period.
+CONTEXT_FIRST_YEAR = 1991
+
+
+def context_events(context: pd.DataFrame, first_year: int = CONTEXT_FIRST_YEAR) -> pd.DataFrame:
+    """The dated rows of the context layer as timeline events, one per fact and date.
+
+    Several sources of one fact often document the same dated event (three reports of the
+    CENTRASBAT jump of 15 September 1997); they become one event whose ``id``, ``title``
+    (the row's statement) and ``source`` are the first row's, with every row id in
+    ``context_ids`` and every source key in ``context_sources``. Lane and category come
+    from :data:`CONTEXT_LANES` and :data:`CONTEXT_LANE_OVERRIDES`. Undated rows, and rows
+    dated before ``first_year``, are left out.
+    The columns are those of :func:`timeline_events`, so both concatenate; ``refines_id``
+    is empty, because a context row is the outside record, shown beside an article's event
+    rather than merged into it.
+    """
+    dated = context[context["start"].notna() & (context["start"].dt.year >= first_year)].copy()
+    lanes = [CONTEXT_LANE_OVERRIDES.get(row_id, CONTEXT_LANES[str(fact)[:2]])
+             for row_id, fact in zip(dated["id"], dated["fact_id"])]
+    dated["partner"] = [lane for lane, _ in lanes]
+    dated["category"] = [category for _, category in lanes]
+    keys = ["fact_id", "partner", "category", "date", "date_end"]
+    grouped = dated.fillna({"date_end": ""}).groupby(keys, sort=False, dropna=False)
+    first = grouped.first().reset_index()
+    first["context_ids"] = grouped["id"].agg(" ".join).to_numpy()
+    first["context_sources"] = grouped["source"].agg(lambda s: " ".join(dict.fromkeys(s))).to_numpy()
+    events = pd.DataFrame({
+        "id": first["id"].astype(str),
+        "date": first["date"].astype(str),
+        "date_precision": first["date_precision"].astype(str),
+        "date_end": first["date_end"].replace("", None),
+        "category": first["category"],
+        "partner": first["partner"],
+        "title": first["statement"].astype(str),
+        "source": first["source"].astype(str),
+        "refines_id": None,
+        "start": pd.to_datetime(first["start"]),
+        "end": pd.to_datetime(first["end"]),
+        "year": first["start"].dt.year.astype("Int64"),
+        "context_ids": first["context_ids"],
+        "context_sources": first["context_sources"],
+    })
+    return events.sort_values(["start", "id"]).reset_index(drop=True)
+
+
+def with_context(dated: pd.DataFrame, context: pd.DataFrame, first_year: int = CONTEXT_FIRST_YEAR) -> pd.DataFrame:
+    """The article and context events of :func:`timeline_events` plus the context layer.
+
+    Partner and category keep the events table's vocabulary (categoricals), so lanes and
+    filters keep the schema's order.
+    """
+    extra = context_events(context, first_year)
+    combined = pd.concat([dated, extra], ignore_index=True)
+    for column in ("partner", "category"):
+        if isinstance(dated[column].dtype, pd.CategoricalDtype):
+            combined[column] = pd.Categorical(combined[column].astype("string"), categories=dated[column].cat.categories)
+    return combined.sort_values(["start", "id"]).reset_index(drop=True)
+
+
 def _known_values(column: pd.Series) -> list[str]:
     """The values a filter may ask for: the schema's vocabulary, or the values present."""
     if isinstance(column.dtype, pd.CategoricalDtype):
@@ -111,12 +228,15 @@ def cite(keys: Iterable[str]) -> str:
 def outside_sources(events: pd.DataFrame) -> list[str]:
     """Keys of the sources other than the two articles behind ``events`` (sorted).
 
-    Those of context events (their ``source``) and of outside dates (``outside_source``,
-    from :func:`timeline_events`).
+    Those of context events (their ``source``, and ``context_sources`` from
+    :func:`context_events`) and of outside dates (``outside_source``, from
+    :func:`timeline_events`).
     """
     keys = set(events["source"].dropna().astype(str)) - set(ARTICLE_KEYS)
     if "outside_source" in events.columns:
         keys |= set(events["outside_source"].dropna().astype(str))
+    if "context_sources" in events.columns:  # every source of a merged context event
+        keys |= {key for keys_ in events["context_sources"].dropna() for key in str(keys_).split()}
     return sorted(keys)
 
 
@@ -133,6 +253,13 @@ def timeline_table(events: pd.DataFrame, flags: pd.DataFrame | None = None, *, c
     the outside sources are then to be cited next to the table (:func:`outside_sources`).
     """
     rows = with_flags(events.sort_values(["start", "id"]), flags, "events")
+    if "context_ids" in rows.columns and flags is not None and not flags.empty:
+        # a context event carries the flags raised on any of its context rows
+        on_context = flags[flags["table"].astype(str) == "context"]
+        kinds_by_row = on_context.groupby(on_context["row_id"].astype(str))["kind"].agg(lambda k: set(map(str, k))).to_dict()
+        extra = [set().union(*(kinds_by_row.get(i, set()) for i in str(ids).split())) if isinstance(ids, str) else set()
+                 for ids in rows["context_ids"]]
+        rows["flag"] = [", ".join(sorted(set(filter(None, flag.split(", "))) | more)) for flag, more in zip(rows["flag"], extra)]
     dates = rows.apply(_date_as_stated, axis=1) if len(rows) else pd.Series(dtype=str)
     has_outside = "outside_date" in rows.columns
     outside = rows["outside_date"].fillna("") if has_outside else pd.Series("", index=rows.index)
@@ -164,10 +291,16 @@ def timeline_alt(events: pd.DataFrame) -> str:
     counts = events["partner"].astype(str).value_counts()
     order = [p for p in partners_in(events) if p in counts.index]
     per_partner = ", ".join(f"{p} {counts[p]}" for p in order)
+    n_context = int(is_context(events).sum())
+    origin = (
+        f" {len(events) - n_context} come from the two articles and are drawn filled; {n_context} are "
+        f"context events from outside sources, drawn hatched and unfilled (an open circle for an exact day)."
+        if n_context else ""
+    )
     return (
         f"Timeline of {len(events)} events from {first} to {last}, one lane per partner "
         f"(events per partner: {per_partner}). Each mark spans the period its date allows: "
-        f"a diamond for an exact day, a solid bar for a month, a pale bar for a year."
+        f"a diamond for an exact day, a solid bar for a month, a pale bar for a year.{origin}"
     )
 
 
@@ -207,19 +340,44 @@ def _pack(intervals: list[tuple[pd.Timestamp, pd.Timestamp]]) -> list[int]:
     return rows
 
 
-def _draw_event(ax, y: float, row: pd.Series, colour: str) -> None:
-    """One event as the period its date allows: diamond (day), bar (month), pale bar (year)."""
+def is_context(events: pd.DataFrame) -> pd.Series:
+    """True for the rows whose source is not one of the two articles (context events)."""
+    return ~events["source"].astype(str).isin(ARTICLE_KEYS)
+
+
+#: Hatching of context events: an outline in the partner colour over white, so that a
+#: reader (and a grey-scale print) tells them from the articles' filled marks.
+_CONTEXT_HATCH = "////"
+CONTEXT_LABEL = "context event (outside source)"
+ARTICLE_LABEL = "article event"
+
+
+def _draw_event(ax, y: float, row: pd.Series, colour: str, context: bool = False) -> None:
+    """One event as the period its date allows: diamond (day), bar (month), pale bar (year).
+
+    A context event (``context=True``) keeps the shape of its precision but is drawn
+    hatched and unfilled, with an open circle instead of a diamond for an exact day.
+    """
     start = mdates.date2num(row["start"])
     end = mdates.date2num(row["end"] + pd.Timedelta(days=1))
     precision = str(row["date_precision"])
-    if precision == "year":
+    if context and precision in ("year", "month"):
+        ax.barh(y, end - start, left=start, height=0.62, color="white", hatch=_CONTEXT_HATCH, edgecolor=colour,
+                linewidth=1.2 if precision == "month" else 0.8, alpha=1.0 if precision == "month" else 0.6)
+    elif precision == "year":
         ax.barh(y, end - start, left=start, height=0.62, color=colour, alpha=0.28, edgecolor=colour, linewidth=1)
     elif precision == "month":
         ax.barh(y, end - start, left=start, height=0.62, color=colour, edgecolor=colour, linewidth=0.5)
     else:
         if end - start > 1:
-            ax.barh(y, end - start, left=start, height=0.3, color=colour)
-        ax.plot([start], [y], marker="D", markersize=6, color=colour, markeredgecolor="black", markeredgewidth=0.6, linestyle="none")
+            ax.barh(y, end - start, left=start, height=0.3, color="white" if context else colour,
+                    hatch=_CONTEXT_HATCH if context else None, edgecolor=colour)
+        if context:
+            ax.plot([start], [y], marker="o", markersize=7, color=colour, markerfacecolor="white",
+                    markeredgewidth=2, linestyle="none")
+        else:
+            ax.plot([start], [y], marker="D", markersize=6, color=colour, markeredgecolor="black",
+                    markeredgewidth=0.6, linestyle="none")
 
 
 def _precision_legend(ax):
@@ -233,13 +391,24 @@ def _precision_legend(ax):
     return ax.figure.legend(handles=handles, loc="outside upper center", ncol=3)
 
 
+def _origin_handles() -> list:
+    """Legend entries telling the articles' events from context events."""
+    return [
+        Patch(facecolor="#555555", edgecolor="#555555", label=ARTICLE_LABEL),
+        Patch(facecolor="white", edgecolor="#555555", hatch=_CONTEXT_HATCH, label=CONTEXT_LABEL),
+        Line2D([], [], marker="o", color="#555555", markerfacecolor="white", markeredgewidth=2,
+               linestyle="none", label="context event, exact day"),
+    ]
+
+
 def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
     """A timeline of ``events``: each event drawn over the period its date allows.
 
     Up to 15 events get one row each, labelled with their title; more are packed into one
     lane per partner (labelled with the partner), sub-rows keeping marks apart. Colours are
-    the house partner colours; the figure is closed for pyplot, so it shows only where it is
-    displayed or glued.
+    the house partner colours. Context events (a source other than the two articles, see
+    :func:`is_context`) are drawn hatched and unfilled, and a second legend says so. The
+    figure is closed for pyplot, so it shows only where it is displayed or glued.
     """
     if events.empty:
         fig, ax = new_figure(width, 1.6)
@@ -248,13 +417,14 @@ def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
         plt.close(fig)
         return fig
     events = events.sort_values(["start", "id"])
+    context = is_context(events)
     colours = [partner_colour(p) for p in events["partner"].astype(str)]
     if len(events) <= _ROWS_MODE_LIMIT:
         fig, ax = new_figure(width, 1.6 + 0.32 * len(events))
         fig.set_layout_engine("constrained")
         ys = list(range(len(events)))[::-1]
-        for y, (_, row), colour in zip(ys, events.iterrows(), colours):
-            _draw_event(ax, y, row, colour)
+        for y, (index, row), colour in zip(ys, events.iterrows(), colours):
+            _draw_event(ax, y, row, colour, context=bool(context[index]))
         labels = [textwrap.shorten(str(t), 56, placeholder="…") for t in events["title"]]
         ax.set_yticks(ys, labels)
         ax.set_ylim(-0.7, len(events) - 0.3)
@@ -274,8 +444,9 @@ def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
         ticks, tick_labels = [], []
         for partner in lanes:
             lane_top = top
-            for _, row in events[events["partner"].astype(str) == partner].iterrows():
-                _draw_event(ax, -(lane_top + sub_rows[row["id"]]), row, partner_colour(partner))
+            for index, row in events[events["partner"].astype(str) == partner].iterrows():
+                _draw_event(ax, -(lane_top + sub_rows[row["id"]]), row, partner_colour(partner),
+                            context=bool(context[index]))
             ticks.append(-(lane_top + (heights[partner] - 1) / 2))
             tick_labels.append(partner)
             top += heights[partner] + 0.6
@@ -293,10 +464,13 @@ def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
     ax.set_axisbelow(True)
     ax.spines["left"].set_visible(False)
     _precision_legend(ax)
+    handles = []
     if len(events) <= _ROWS_MODE_LIMIT:  # lanes are labelled with partners; rows need a key
-        partners = partners_in(events)
-        handles = [Patch(facecolor=partner_colour(p), label=p) for p in partners]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(partners), 5))
+        handles = [Patch(facecolor=partner_colour(p), label=p) for p in partners_in(events)]
+    if context.any():  # a figure of article events alone needs no key for context
+        handles += _origin_handles()
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3))
     plt.close(fig)
     return fig
 

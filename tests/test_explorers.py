@@ -185,6 +185,52 @@ def test_timeline_figure_has_a_row_per_event_when_few_and_a_lane_per_partner_whe
     assert "No event matches" in " ".join(t.get_text() for t in empty.axes[0].texts)
 
 
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def _hatched(fig) -> int:
+    return sum(1 for patch in fig.axes[0].patches if patch.get_hatch())
+
+
+def test_context_events_draw_one_mark_per_fact_and_date_within_the_period(data):
+    context = ex.context_events(data.context)
+    jump = context[context["context_ids"].str.contains("ctx-04-3")].iloc[0]
+    # three reports of the CENTRASBAT jump of 15 September 1997: one event, every source kept
+    assert jump["context_ids"].split() == ["ctx-04-3", "ctx-04-4", "ctx-04-5"]
+    assert len(jump["context_sources"].split()) == 3 and jump["date"] == "1997-09-15"
+    drawn = {i for ids in context["context_ids"] for i in ids.split()}
+    undated = set(data.context.loc[data.context["start"].isna(), "id"])
+    before = set(data.context.loc[data.context["start"].dt.year < ex.CONTEXT_FIRST_YEAR, "id"])
+    assert undated and before and not drawn & (undated | before)
+    assert drawn | undated | before == set(data.context["id"])  # every other row is drawn
+    vocabulary = data.events["partner"].cat.categories
+    assert context["partner"].isin(vocabulary).all()
+    assert context["category"].isin(data.events["category"].cat.categories).all()
+
+
+def test_timeline_figure_tells_context_events_from_article_events(data, dated):
+    articles_only = dated[dated["source"].isin(ARTICLE_KEYS)]
+    plain = ex.timeline_figure(articles_only)
+    assert ex.CONTEXT_LABEL not in _legend_texts(plain) and _hatched(plain) == 0
+    combined = ex.with_context(dated, data.context)
+    both = ex.timeline_figure(combined)
+    assert ex.CONTEXT_LABEL in _legend_texts(both) and ex.ARTICLE_LABEL in _legend_texts(both)
+    year_or_month = ex.is_context(combined) & combined["date_precision"].isin(["year", "month"])
+    assert _hatched(both) >= year_or_month.sum()
+    alt = ex.timeline_alt(combined)
+    assert f"{int(ex.is_context(combined).sum())} are context events" in alt
+
+
+def test_timeline_table_carries_the_flags_of_context_rows(data, dated):
+    combined = ex.with_context(dated, data.context)
+    table = ex.timeline_table(combined, data.flags).reset_index()
+    arizona = combined["context_ids"].fillna("").str.contains("ctx-05-1")
+    flagged = data.flags.set_index("row_id").loc["ctx-05-1", "kind"]
+    assert flagged in table.loc[arizona.to_numpy(), "flag"].iloc[0]
+    assert set(ex.outside_sources(combined)) >= set(data.context.loc[data.context["id"].isin(["ctx-04-3", "ctx-04-4", "ctx-04-5"]), "source"])
+
+
 def test_timeline_alt_text_counts_what_the_figure_shows(dated):
     chosen = ex.filter_events(dated, partners=["NATO"])
     assert f"Timeline of {len(chosen)} events" in ex.timeline_alt(chosen)
