@@ -211,7 +211,7 @@ class DataTableDirective(DataDirective):
             self.intro(table, root),
             nodes.raw("", CONTROLS, format="html"),
             grid,
-            nodes.raw("", '<script type="application/json" id="companion-browse-data">' + data.replace("</", "<\\/") + "</script>\n" + scripts, format="html"),
+            nodes.raw("", '<script type="application/json" id="companion-browse-data">' + data.replace("<", "\\u003c") + "</script>\n" + scripts, format="html"),
         ]
 
     def intro(self, table: Table, root: str) -> nodes.paragraph:

@@ -33,6 +33,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 from companion.chromium import CHROMIUM, CHROMIUM_ARGS
+from companion.data import read_descriptor, tabular_resources
+from companion.links import BROWSE_DIR, browse_docname
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ALLOWLIST_FILE = Path(__file__).resolve().parent / "allowlist.yaml"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -61,6 +63,8 @@ def book_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
         if isinstance(node, dict):
             if "file" in node:
                 documents.append(node["file"])
+            if node.get("glob") == f"{BROWSE_DIR}/*":  # the data browser's generated pages
+                documents.extend(browse_docname(r["name"]) for r in tabular_resources(read_descriptor()))
             for key in ("parts", "chapters", "sections"):
                 for child in node.get(key, []) or []:
                     walk(child)
@@ -90,7 +94,7 @@ def has_widget_state(html_file: Path) -> bool:
 #: The kinds of page checked also on a phone and in dark mode, and the modes besides desktop-light.
 PAGE_KINDS = ("chapter", "widget chapter", "generated data page", "bibliography")
 EXTRA_MODES = (("phone", "light"), ("phone", "dark"), ("desktop", "dark"))
-GENERATED_DATA_PAGES = ("appendix/browse.html", "appendix/codebook.html", "appendix/source_criticism.html")
+GENERATED_DATA_PAGES = ("appendix/browse/events.html", "appendix/codebook.html", "appendix/source_criticism.html")
 STUB_TEXT = "This page is in preparation."
 
 
