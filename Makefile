@@ -112,8 +112,7 @@ SITE_DIR = $(BUILD_DIR)/$(if $(filter teacher,$(EDITION)),html,student)
 
 publish: $(VENV)/.installed-lock
 	@case "$(EDITION)" in student|teacher) ;; *) echo "EDITION must be student or teacher, not '$(EDITION)'." >&2; exit 2;; esac
-	@if [ "$(EDITION)" = teacher ]; then \
-	  echo "WARNING: publishing the TEACHER edition: the worked solutions and teacher notes go on the public site." >&2; fi
+	$(if $(filter teacher,$(EDITION)),@echo "WARNING: publishing the TEACHER edition: the worked solutions and teacher notes go on the public site." >&2)
 	@test -f $(SITE_DIR)/index.html -a -f $(SITE_DIR)/downloads/datapackage.json || \
 	  { echo "No built $(EDITION) edition in $(SITE_DIR): run 'make $(if $(filter teacher,$(EDITION)),book,book-student) BUILD_DIR=$(BUILD_DIR)' (and 'make test') first." >&2; exit 1; }
 	$(VENV)/bin/ghp-import --no-jekyll --push --remote $(REMOTE) --branch gh-pages \
