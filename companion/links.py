@@ -13,12 +13,13 @@ notebook's cached output can carry such a link):
   ``?ids=<id>,<id>,…``
       only the rows whose primary key is one of these (each id percent-encoded; the comma
       separates them). A view of exactly the rows a count counts.
-  ``?q=<text>``
+  ``?filter=<text>``
       only the rows whose text contains ``<text>`` (case-insensitive); the page's filter box
       writes this parameter as the reader types, so the address is always the view.
   ``?<field>=<value>``
       only the rows whose ``<field>`` is exactly ``<value>`` (e.g. ``?source=nurgaliev2007``).
 
+  Not ``q``: Sphinx's search script runs a search on any page whose address has ``?q=``.
   Parameters combine (all must hold). Unknown ids are reported on the page, never ignored
   silently. :func:`browse_url` builds such an address.
 """
@@ -78,9 +79,9 @@ def browse_url(
             raise ValueError(f"a view of {table} by ids needs at least one id")
         parameters.append("ids=" + ",".join(quote(i, safe="/") for i in unique))
     if query:
-        parameters.append("q=" + quote(query, safe=""))
+        parameters.append("filter=" + quote(query, safe=""))
     for field, value in (where or {}).items():
-        if field in ("ids", "q"):
+        if field in ("ids", "filter"):
             raise ValueError(f"field name {field!r} is reserved in browse URLs")
         parameters.append(f"{quote(field, safe='')}={quote(str(value), safe='')}")
     return root + browse_page(table) + ("?" + "&".join(parameters) if parameters else "")

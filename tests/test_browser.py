@@ -234,7 +234,7 @@ def test_data_browser_link_opens_exactly_the_rows_it_names_and_sorts(chromium, s
         # Typing in the filter box writes the filter into the address.
         page.goto(served_book.url("appendix/browse/events.html"), wait_until="load")
         page.fill("#companion-browse-filter", chosen[0])
-        assert f"q={chosen[0]}" in page.url
+        assert f"filter={chosen[0]}" in page.url
         assert row_anchor("events", chosen[0]) in _visible_row_ids(page)
         assert len(_visible_row_ids(page)) < len(rows)
     finally:

@@ -16,9 +16,9 @@ def test_browse_url_names_the_table_page_and_encodes_each_id():
 
 def test_browse_url_combines_text_and_field_filters():
     url = browse_url("flags", query="188 million", where={"status": "open_question"})
-    assert url == "appendix/browse/flags.html?q=188%20million&status=open_question"
+    assert url == "appendix/browse/flags.html?filter=188%20million&status=open_question"
     with pytest.raises(ValueError):
-        browse_url("flags", where={"q": "x"})
+        browse_url("flags", where={"filter": "x"})
     with pytest.raises(ValueError):
         browse_url("flags", [])
 
