@@ -19,6 +19,9 @@ cannot be fixed from the book and the quality-gate tests that hold every fix in 
   three rules of the style block are served once, in this extension's CSS file.
 * **ipywidgets 8** sliders: the description label names neither the slider handle nor its
   readout; a small script on pages with widgets ties them to the label.
+* **pydata-sphinx-theme** draws the toggle of a navigation entry that has pages under it
+  (the data browser's tables) as a ``<summary>`` holding only an icon: a disclosure with no
+  name (axe: serious ``summary-name``). Each gets the name "Pages under <entry>".
 * **Long URLs** in bibliography entries and prose widen a phone's page; they may wrap.
 * **sphinx-external-toc** writes ``index.html`` as a bare ``<meta>`` redirect (no doctype,
   no title: invalid HTML); a complete HTML5 redirect page is written before it does.
@@ -33,7 +36,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -123,6 +128,27 @@ def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context["css_files"] = [c for c in css_files if "sphinx-thebe" not in (getattr(c, "filename", c) or "")]
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
+    generate = context.get("generate_toctree_html")
+    if callable(generate) and not getattr(generate, "names_toggles", False):
+
+        def named(*args: Any, **kwargs: Any) -> Markup:
+            return _name_toctree_toggles(generate(*args, **kwargs))
+
+        named.names_toggles = True  # type: ignore[attr-defined]
+        context["generate_toctree_html"] = named
+
+
+def _name_toctree_toggles(toctree_html: str) -> Markup:
+    """The theme's navigation with a name on every icon-only section toggle."""
+    if "<summary" not in toctree_html:
+        return Markup(toctree_html)
+    soup = BeautifulSoup(toctree_html, "html.parser")
+    for summary in soup.select("li > details > summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        link = summary.parent.find_previous_sibling("a")
+        summary["aria-label"] = f"Pages under {link.get_text(' ', strip=True) if link else 'this entry'}"
+    return Markup(str(soup))
 
 
 def _visit_citation(self, node: nodes.citation) -> None:
