@@ -75,5 +75,8 @@ def page_copies(text: str, student: bool) -> dict[str, str]:
     else:
         copies = {".md": text}
     if is_notebook(notebook):
+        # jupytext gives cells random ids; numbered ids keep two builds byte-identical.
+        for index, cell in enumerate(notebook.cells, 1):
+            cell["id"] = f"cell-{index}"
         copies[".ipynb"] = jupytext.writes(notebook, fmt="ipynb")
     return copies

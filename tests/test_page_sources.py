@@ -64,6 +64,11 @@ def test_student_copies_lose_solutions_and_teacher_text_and_keep_the_rest():
             assert kept in text
 
 
+def test_copies_are_the_same_at_every_build():
+    assert page_copies(PAGE, student=True) == page_copies(PAGE, student=True)
+    assert page_copies(PAGE, student=False) == page_copies(PAGE, student=False)
+
+
 def test_teacher_copies_are_the_page_as_written():
     copies = page_copies(PAGE, student=False)
     assert copies[".md"] == PAGE
