@@ -30,6 +30,9 @@ SYSTEM_PACKAGES := chromium default-jre-headless fonts-noto-core iproute2 util-l
 
 VENDOR := _extra/vendor/jupyter-widgets
 WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
+# The data browser's table sorter (companion/browser.py), served the same way.
+TABLESORT := _extra/vendor/tablesort
+TABLESORT_DIST := $(NODE_MODULES)/tablesort/dist
 
 .PHONY: book book-student seminar handouts test test-fast check-data lab setup system-deps clean lock publish
 
@@ -68,7 +71,12 @@ $(VENDOR)/embed.js: $(NODE_MODULES)/.package-lock.json
 	   $(WIDGETS_DIST)/*.woff2 $(WIDGETS_DIST)/*.ttf $(WIDGETS_DIST)/*.eot $(WIDGETS_DIST)/*.svg $(VENDOR)/
 	cp $(NODE_MODULES)/@jupyter-widgets/html-manager/LICENSE* $(VENDOR)/ 2>/dev/null || true
 
-setup: $(VENV)/share/jupyter/kernels/python3/kernel.json $(VENDOR)/embed.js
+$(TABLESORT)/tablesort.min.js: $(NODE_MODULES)/.package-lock.json
+	mkdir -p $(TABLESORT)
+	cp $(TABLESORT_DIST)/tablesort.min.js $(TABLESORT_DIST)/sorts/tablesort.number.min.js \
+	   $(NODE_MODULES)/tablesort/LICENCE $(TABLESORT)/
+
+setup: $(VENV)/share/jupyter/kernels/python3/kernel.json $(VENDOR)/embed.js $(TABLESORT)/tablesort.min.js
 
 system-deps:
 	@tools/system-deps.sh $(SYSTEM_PACKAGES)
@@ -105,20 +113,26 @@ seminar: setup
 handouts: book book-student
 	$(PY) tools/handouts.py --build-dir $(BUILD_DIR)
 
-# Publish the site exactly as built (and tested): nothing is rebuilt. ghp-import commits
-# $(BUILD_DIR)/html, plus a .nojekyll file (GitHub Pages would otherwise hide _static/), to
-# the local branch gh-pages and pushes that branch to REMOTE, a remote name or a repository
-# path or URL. See about/publishing.md.
+# Publish the site exactly as built (and tested): nothing is rebuilt. ghp-import commits the
+# built edition, plus a .nojekyll file (GitHub Pages would otherwise hide _static/), to the
+# local branch gh-pages and pushes that branch to REMOTE, a remote name or a repository path
+# or URL. See about/publishing.md. The public site is the STUDENT edition ($(BUILD_DIR)/student,
+# from `make book-student`): the teacher edition carries the worked solutions, so it is
+# published only on request, with EDITION=teacher, and with a warning.
 REMOTE ?= origin
+EDITION ?= student
 SITE_DATA_VERSION = $(PY) -c "import json, sys; print(json.load(open(sys.argv[1], encoding='utf-8'))['version'])"
+SITE_DIR = $(BUILD_DIR)/$(if $(filter teacher,$(EDITION)),html,student)
 
 publish: $(VENV)/.installed-lock
-	@test -f $(BUILD_DIR)/html/index.html -a -f $(BUILD_DIR)/html/downloads/datapackage.json || \
-	  { echo "No built book in $(BUILD_DIR)/html: run 'make book BUILD_DIR=$(BUILD_DIR)' (and 'make test') first." >&2; exit 1; }
+	@case "$(EDITION)" in student|teacher) ;; *) echo "EDITION must be student or teacher, not '$(EDITION)'." >&2; exit 2;; esac
+	$(if $(filter teacher,$(EDITION)),@echo "WARNING: publishing the TEACHER edition: the worked solutions and teacher notes go on the public site." >&2)
+	@test -f $(SITE_DIR)/index.html -a -f $(SITE_DIR)/downloads/datapackage.json || \
+	  { echo "No built $(EDITION) edition in $(SITE_DIR): run 'make $(if $(filter teacher,$(EDITION)),book,book-student) BUILD_DIR=$(BUILD_DIR)' (and 'make test') first." >&2; exit 1; }
 	$(VENV)/bin/ghp-import --no-jekyll --push --remote $(REMOTE) --branch gh-pages \
-	  --message "Publish the book (data version $$($(SITE_DATA_VERSION) $(BUILD_DIR)/html/downloads/datapackage.json))" \
-	  $(BUILD_DIR)/html
-	@echo "Pushed $(BUILD_DIR)/html to branch gh-pages of $(REMOTE)"
+	  --message "Publish the $(EDITION) edition of the book (data version $$($(SITE_DATA_VERSION) $(SITE_DIR)/downloads/datapackage.json))" \
+	  $(SITE_DIR)
+	@echo "Pushed the $(EDITION) edition ($(SITE_DIR)) to branch gh-pages of $(REMOTE)"
 
 ## Tests -----------------------------------------------------------------------
 

@@ -56,21 +56,6 @@ ROW_REFERENCE = ("table", "row_id")
 #: may name (``None`` = any table with a one-field primary key other than the row's own).
 ID_LIST_FIELDS = {"bears_on": None, "flag_id": ("flags",)}
 
-
-
-def slug(value: str) -> str:
-    """``value`` lower case with every run of other characters than ``a-z0-9_.-`` as one dash."""
-    return re.sub(r"[^a-z0-9_.-]+", "-", value.lower()).strip("-")
-
-
-def row_anchor(table: str, row_id: str) -> str:
-    """The HTML id and label of a row on the browse page: ``row-<table>-<id>``.
-
-    Here, in the analysis layer, so that tables can link rows without importing Sphinx.
-    """
-    return f"row-{table}-{slug(row_id)}"
-
-
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 

@@ -27,6 +27,9 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+from companion.data import read_descriptor, tabular_resources
+from companion.links import BROWSE_DIR, browse_docname
+
 from companion.data import PROJECT_ROOT
 
 TOC_FILE = PROJECT_ROOT / "_toc.yml"
@@ -56,6 +59,8 @@ def toc_documents(toc: dict) -> list[str]:
         if isinstance(node, dict):
             if "file" in node:
                 documents.append(node["file"])
+            if node.get("glob") == f"{BROWSE_DIR}/*":  # the data browser's generated pages
+                documents.extend(browse_docname(r["name"]) for r in tabular_resources(read_descriptor()))
             for key in ("parts", "chapters", "sections"):
                 for child in node.get(key, []) or []:
                     walk(child)

@@ -25,7 +25,7 @@ import re
 
 import pandas as pd
 
-from companion.data import row_anchor
+from companion.links import row_anchor
 
 # Characters that start Markdown/MyST syntax inside a table cell; `$` starts dollar maths.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|$~^])")

@@ -60,7 +60,7 @@ def has_widget_state(html_file: Path) -> bool:
 #: The kinds of page checked also on a phone and in dark mode, and the modes besides desktop-light.
 PAGE_KINDS = ("chapter", "widget chapter", "generated data page", "bibliography")
 EXTRA_MODES = (("phone", "light"), ("phone", "dark"), ("desktop", "dark"))
-GENERATED_DATA_PAGES = ("appendix/browse.html", "appendix/codebook.html", "appendix/source_criticism.html")
+GENERATED_DATA_PAGES = ("appendix/browse/events.html", "appendix/codebook.html", "appendix/source_criticism.html")
 STUB_TEXT = "This page is in preparation."
 
 

@@ -6,6 +6,7 @@ phone and in dark mode. A failing page leaves a screenshot (its path is in the m
 """
 from __future__ import annotations
 
+import csv
 import re
 from urllib.parse import unquote, urlparse
 
@@ -21,6 +22,7 @@ from browser import (
     has_widget_state,
     page_of_kind,
 )
+from companion.data import read_descriptor, row_key, tabular_resources
 from conftest import ROOT
 
 PAGES = book_pages()
@@ -194,3 +196,64 @@ def test_console_allowlist_entries_still_match_something(crawl, allowlist, kind_
     messages = [(m, v.page, None) for v in visits for m in v.console_errors]
     stale = allowlist.unused("console", messages)
     assert stale == [], "remove these entries from tests/allowlist.yaml: they match nothing any more"
+
+
+# --------------------------------------------------------------------------- the data browser
+
+
+def _visible_row_ids(page) -> list[str]:
+    return page.evaluate("Array.from(document.querySelectorAll('table.companion-browse-table tbody tr')).filter(r => !r.hidden).map(r => r.id)")
+
+
+def test_data_browser_link_opens_exactly_the_rows_it_names_and_sorts(chromium, served_book, allowlist):
+    """A view by ids (companion.links.browse_url) shows those rows only; a column sorts; no errors."""
+    from companion.links import browse_url, row_anchor
+
+    from browser import PageVisit
+
+    resource = next(r for r in tabular_resources(read_descriptor()) if r["name"] == "events")
+    with open(ROOT / "data" / resource["path"], encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    chosen = [row_key(resource, row) for row in rows[1:4]]
+    record = PageVisit("appendix/browse/events.html", "desktop", "light", "")
+    page = chromium.new_page(record=record)
+    try:
+        page.goto(served_book.url(browse_url("events", chosen)), wait_until="load")
+        page.wait_for_function("!document.getElementById('companion-browse-controls').hidden")
+        assert sorted(_visible_row_ids(page)) == sorted(row_anchor("events", i) for i in chosen)
+        assert f"Showing {len(chosen)} of {len(rows)} rows" in page.locator("#companion-browse-status").inner_text()
+
+        # Sorting by the id column (by keyboard, as tablesort supports) reorders the shown rows.
+        header = page.locator("table.companion-browse-table thead th").first
+        header.focus()
+        header.press("Enter")
+        first = _visible_row_ids(page)
+        header.press("Enter")
+        assert _visible_row_ids(page) == list(reversed(first)) and header.get_attribute("aria-sort") in ("ascending", "descending")
+
+        # Typing in the filter box writes the filter into the address.
+        page.goto(served_book.url("appendix/browse/events.html"), wait_until="load")
+        page.fill("#companion-browse-filter", chosen[0])
+        assert f"filter={chosen[0]}" in page.url
+        assert row_anchor("events", chosen[0]) in _visible_row_ids(page)
+        assert len(_visible_row_ids(page)) < len(rows)
+    finally:
+        page.context.close()
+    errors = [m for m in record.console_errors if not allowlist.allows("console", m, record.page)]
+    assert (errors, record.failed_requests, record.external_requests) == ([], [], [])
+
+
+VISIBLE_SEARCH_CONTROLS_JS = """() => Array.from(document.querySelectorAll('.search-button__button, .bd-search input, input[type=search]'))
+  .filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden' && !e.closest('dialog'))
+  .map(e => e.getAttribute('aria-label') || e.innerText.trim())"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_one_search_control_is_shown_at_each_width(chromium, served_book, viewport):
+    page = chromium.new_page(viewport)
+    try:
+        page.goto(served_book.url("chapters/introduction.html"), wait_until="load")
+        names = page.evaluate(VISIBLE_SEARCH_CONTROLS_JS)
+    finally:
+        page.context.close()
+    assert len(names) == 1 and "Search" in names[0], f"visible search controls at {viewport}: {names}"

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, solution_cells
+from companion.book.page_downloads import FOLDER as PAGE_SOURCES
 from companion.book.student import TEACHER_FOLDER
 from conftest import ROOT, copy_project, make
 
@@ -67,6 +68,8 @@ def haystack(path: Path) -> str:
             header_end = raw.index(b"\n", header_end) + 1
         raw = raw[:header_end] + zlib.decompress(raw[header_end:])
     text = raw.decode("utf-8", errors="ignore")
+    if path.suffix == ".ipynb":  # the cells' text as a reader sees it, not JSON-escaped
+        text += "\n" + "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
     if path.suffix == ".html":
         text += "\n" + "\n".join(leaf_blocks(BeautifulSoup(text, "html.parser")))
     return normalise(text)
@@ -167,6 +170,12 @@ def structural_leaks(student: Path) -> list[str]:
     pages |= {f"{TEACHER_FOLDER}/{p.stem}" for p in (ROOT / TEACHER_FOLDER).glob("*.md")}
     for path in sorted(student.rglob("*")):
         rel = str(path.relative_to(student))
+        if rel.startswith(f"{PAGE_SOURCES}/"):
+            # The download menu's copies: allowed only as stripped copies, which the
+            # content scan (find_in) reads like every other file; no teacher page's copy.
+            if rel.startswith(f"{PAGE_SOURCES}/{TEACHER_FOLDER}/"):
+                problems.append(f"source copy of a teacher page {rel}")
+            continue
         if path.is_dir() and path.name in {"_sources", "_downloads", TEACHER_FOLDER, "jupyter_execute"}:
             problems.append(f"folder {rel}")
         stem = rel.split(".", 1)[0]
@@ -175,7 +184,11 @@ def structural_leaks(student: Path) -> list[str]:
         if path.suffix == ".html":
             soup = page(path)
             problems += [f"{rel}: link to {a['href']}" for a in soup.find_all(href=re.compile(r"(^|/)teachers/"))]
-            problems += [f"{rel}: download button" for _ in soup.select("[class*=btn-download]")]
+            problems += [
+                f"{rel}: download of {a['href']}"
+                for a in soup.select("a[class*=btn-download]")
+                if not re.match(rf"^(\.\./)*({PAGE_SOURCES}/|handouts/student\.pdf$)", a["href"])
+            ]
     index = search_index(student)
     problems += [f"searchindex.js: document {d}" for d in index["docnames"] if d.startswith("teachers/")]
     return problems
@@ -197,6 +210,8 @@ def check_student_edition(teacher_html: Path, student: Path, project: Path, chap
     secrets = collect_secrets(teacher_html, project, chapters)
     assert missing_from(output_haystacks(teacher_html), secrets) == [], "the scan cannot see what it looks for"
     assert structural_leaks(student) == []
+    # The page downloads exist (so the content scan below reads stripped copies, not nothing).
+    assert list((student / PAGE_SOURCES).rglob("*.md")) and list((student / PAGE_SOURCES).rglob("*.ipynb"))
     assert find_in(output_haystacks(student), secrets) == []
     assert leaked_images(student, secrets) == []
     assert exercises_missing(student, secrets) == []

@@ -28,6 +28,9 @@ every fix off and fails, naming the fix, once a defect is gone, so that the fix 
 * **ipywidgets 8.1.9** sliders: the description label names neither the slider handle nor
   its readout (axe: ``aria-input-field-name``); ``_static/companion-widget-labels.js`` ties
   them to the label as widgets render.
+* **pydata-sphinx-theme 0.17.1** draws the toggle of a navigation entry that has pages under
+  it (the data browser's tables) as a ``<summary>`` holding only an icon: a disclosure with no
+  name (axe: serious ``summary-name``). Each gets the name "Pages under <entry>".
 * **pydata-sphinx-theme 0.17.1**: long URLs in bibliography entries and prose widen a
   phone's page; the CSS file lets them wrap.
 * **myst-nb 1.4.0** folds a ``hide-input`` cell in a ``<details>`` whose ``<summary>`` holds two
@@ -46,7 +49,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bs4 import BeautifulSoup
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -110,6 +115,27 @@ def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context["default_mode"] = "auto"
     if "body" in context and "<summary" in context["body"]:
         context["body"] = fold_labels_as_spans(context["body"])
+    generate = context.get("generate_toctree_html")
+    if callable(generate) and not getattr(generate, "names_toggles", False):
+
+        def named(*args: Any, **kwargs: Any) -> Markup:
+            return _name_toctree_toggles(generate(*args, **kwargs))
+
+        named.names_toggles = True  # type: ignore[attr-defined]
+        context["generate_toctree_html"] = named
+
+
+def _name_toctree_toggles(toctree_html: str) -> Markup:
+    """The theme's navigation with a name on every icon-only section toggle."""
+    if "<summary" not in toctree_html:
+        return Markup(toctree_html)
+    soup = BeautifulSoup(toctree_html, "html.parser")
+    for summary in soup.select("li > details > summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        link = summary.parent.find_previous_sibling("a")
+        summary["aria-label"] = f"Pages under {link.get_text(' ', strip=True) if link else 'this entry'}"
+    return Markup(str(soup))
 
 
 def _visit_citation(self, node: nodes.citation) -> None:

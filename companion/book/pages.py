@@ -1,15 +1,16 @@
 """Sphinx directives that write the appendix pages from the data package itself.
 
 ``{codebook}`` (every resource and field), ``{codebook-notes}`` (``data/CODEBOOK-NOTES.md``
-when it exists), ``{data-browser}`` (every row of every table) and ``{source-criticism}``
-(the ``flags`` table grouped by status). Pages are built from docutils nodes, never from
+when it exists) and ``{source-criticism}`` (the ``flags`` table grouped by status); the data
+browser's directives are in :mod:`companion.book.browser`. Pages are built from docutils nodes, never from
 raw HTML, so every value is escaped text and is indexed by the book's search. Each
 directive notes the data files it reads as dependencies, so a changed file re-reads the
 page; values are read as written in the CSV files, after the build's validation
 (:mod:`companion.book.sphinxext`) has passed.
 
-Each row on the browse page carries the anchor ``row-<table>-<id>`` and a label of the same
-name, so any page can link to it with the ``ref`` role, e.g. target ``row-events-<id>``.
+Each row on its table's browse page carries the anchor ``row-<table>-<id>`` and a label of
+the same name (:mod:`companion.links`), so any page can link to it with the ``ref`` role,
+e.g. target ``row-events-<id>``.
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import row_anchor, slug  # noqa: F401  (re-exported: pages' anchors)
 from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
+from companion.links import row_anchor, slug
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
 # The pages' styles are _static/companion-pages.css, which Jupyter Book adds to every page.
@@ -95,16 +96,6 @@ def coded_first(resources: list[dict]) -> list[dict]:
         return isinstance(schema, dict) and any(f["name"] == "evidence" for f in schema.get("fields", []))
 
     return [r for r in resources if coded(r)] + [r for r in resources if not coded(r)]
-
-
-def fits_as_table(table: Table) -> bool:
-    """Whether the table stays readable as a table in the text column at 1280 px."""
-    names = [f["name"] for f in table.fields]
-    if len(names) > MAX_TABLE_COLUMNS:
-        return False
-    # Long text wraps inside its cell; count at most 30 characters of it.
-    width = sum(min(30, max([len(name)] + [len(row.get(name) or "") for row in table.rows])) + 3 for name in names)
-    return width <= MAX_TABLE_CHARACTERS
 
 
 def foreign_keys(resource: dict) -> dict[str, tuple[str, str]]:
@@ -418,92 +409,6 @@ class CodebookNotesDirective(DataDirective):
         return container.children
 
 
-class BrowseDirective(DataDirective):
-    """Every row of every table, each with the anchor ``row-<table>-<id>``."""
-
-    def run(self) -> list[nodes.Node]:
-        _, tables = self.read()
-        order = [r["name"] for r in coded_first(list(t.resource for t in tables.values()))]
-        return [self.table_section(tables[name], tables) for name in order]
-
-    def table_section(self, table: Table, tables: dict[str, Table]) -> nodes.section:
-        node = section(f"{table.name} ({len(table.rows)} rows)", f"browse-{table.name}")
-        std = self.env.get_domain("std")
-        std.note_hyperlink_target(f"browse-{table.name}", self.env.docname, f"browse-{table.name}", table.resource.get("title", table.name))
-        intro = text_paragraph(table.resource.get("title", table.name) + ". ")
-        intro += self.codebook_link(table.name)
-        node += intro
-        anchors = self.anchors(table)
-        for anchor, (number, row) in zip(anchors, table.numbered()):
-            std.note_hyperlink_target(anchor, self.env.docname, anchor, f"{table.name} {table.row_id(number, row)}")
-        names = [f["name"] for f in table.fields]
-        if fits_as_table(table):
-            body = [[self.cell(table, name, row, tables) for name in names] for _, row in table.numbered()]
-            long_columns = {i for i, n in enumerate(names) if n in {"evidence", "description", "claim", "reason", "note", "notes", "title"}}
-            node += grid_table(names, body, long_columns, anchors)
-        else:
-            for anchor, (number, row) in zip(anchors, table.numbered()):
-                card = nodes.container(ids=[anchor], classes=["companion-card"])
-                card += text_paragraph(f"{table.name} ", literal(table.row_id(number, row)))
-                # A single-field key is the card's heading; parts of a composite key may be links.
-                hidden = set(table.primary_key) if len(table.primary_key) == 1 and table.primary_key[0] not in foreign_keys(table.resource) else set()
-                shown = [n for n in names if row.get(n) and n not in hidden]
-                card += definition_list((name, self.cell(table, name, row, tables)) for name in shown)
-                node += card
-        return node
-
-    def anchors(self, table: Table) -> list[str]:
-        seen: set[str] = set()
-        result = []
-        for number, row in table.numbered():
-            anchor = row_anchor(table.name, table.row_id(number, row))
-            while anchor in seen:  # two ids that differ only in punctuation
-                anchor += "-"
-            seen.add(anchor)
-            result.append(anchor)
-        return result
-
-    def codebook_link(self, name: str) -> addnodes.pending_xref:
-        ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=f"codebook-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname)
-        ref += nodes.inline("Fields and sources in the codebook.", "Fields and sources in the codebook.")
-        return ref
-
-    def cell(self, table: Table, name: str, row: dict[str, str], tables: dict[str, Table]) -> nodes.paragraph:
-        value = row.get(name) or ""
-        if not value:
-            return text_paragraph("")
-        if name in CITATION_FIELDS:
-            return text_paragraph(*self.cite(value))
-        if name == TARGET_ID and row.get(TARGET_TABLE) in tables:
-            return text_paragraph(self.row_ref(row[TARGET_TABLE], value))
-        links = foreign_keys(table.resource)
-        if name in links and links[name][0] in tables and tables[links[name][0]].primary_key == [links[name][1]]:
-            return text_paragraph(self.row_ref(links[name][0], value))
-        if name in ID_LIST_FIELDS:
-            return self.id_list(table, name, value, tables)
-        if URL.match(value):
-            return text_paragraph(link(value))
-        if name == "evidence":
-            return text_paragraph(f"“{value}”")
-        return text_paragraph(value)
-
-
-    def id_list(self, table: Table, name: str, value: str, tables: dict[str, Table]) -> nodes.paragraph:
-        """Space-separated row ids (``bears_on``, ``flag_id``) as links to those rows."""
-        allowed = ID_LIST_FIELDS[name] or tuple(t for t in tables if t not in {table.name, "flags"})
-        home = {}
-        for other in allowed:
-            if other in tables and tables[other].primary_key == ["id"]:
-                for number, row in tables[other].numbered():
-                    home.setdefault(tables[other].row_id(number, row), other)
-        parts: list[nodes.Node | str] = []
-        for row_id in value.split():
-            if parts:
-                parts.append(", ")
-            parts.append(self.row_ref(home[row_id], row_id) if row_id in home else row_id)
-        return text_paragraph(*parts)
-
-
 class SourceCriticismDirective(DataDirective):
     """The ``flags`` table as entries grouped by status, each linked to the row it flags."""
 
@@ -576,6 +481,5 @@ def flagged_row(flags: Table, row: dict[str, str], tables: dict[str, Table]) -> 
 def setup(app: Sphinx) -> dict:
     app.add_directive("codebook", CodebookDirective)
     app.add_directive("codebook-notes", CodebookNotesDirective)
-    app.add_directive("data-browser", BrowseDirective)
     app.add_directive("source-criticism", SourceCriticismDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
