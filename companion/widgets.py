@@ -268,6 +268,7 @@ class PresetExplorer:
             layout, style = widgets.Layout(width="100%"), HTMLStyle()
             pages = [widgets.HTML(view.html(preset.why), layout=layout, style=style) for preset, view in zip(self.presets, self.views)]
             self.stack = widgets.Stack(pages, selected_index=0, layout=widgets.Layout(width="100%"))
+            self.stack.add_class("explorer-views")
             self.link = widgets.jslink((self.menu, "index"), (self.stack, "selected_index"))
             self.box = widgets.VBox([self.menu, self.stack], layout=widgets.Layout(width="100%"))
             self.box.add_class("companion-explorer")
