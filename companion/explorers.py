@@ -5,14 +5,20 @@ category and years), the partner balance (weight the mechanisms of cooperation a
 each partner) and the source comparison (pick a topic, see how each article treats it).
 :mod:`companion.widgets` only wires ipywidgets controls to these functions, so everything
 an explorer shows is computed here and tested without a kernel.
+
+Each explorer also has a few named presets (:class:`Preset`): sets of control values chosen
+for a reader. The static book cannot run Python when a control moves, so there each
+explorer offers only its presets, computed at build time and switched in the browser; the
+live seminar app keeps every control.
 """
 from __future__ import annotations
 
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -182,20 +188,32 @@ def _selection(column: pd.Series, wanted: Iterable[str] | None, what: str) -> pd
     return column.astype("string").isin(wanted).fillna(False).astype(bool)
 
 
+#: Where an event comes from: one of the two articles, or an outside source giving context.
+ORIGINS = ("articles", "context")
+
+
 def filter_events(
     events: pd.DataFrame,
     partners: Iterable[str] | None = None,
     categories: Iterable[str] | None = None,
     years: tuple[int, int] | None = None,
+    origin: str | None = None,
 ) -> pd.DataFrame:
     """The events with one of ``partners``, one of ``categories``, within ``years``, oldest first.
 
     ``None`` means no filter on that control; an empty list selects nothing. ``years`` is an
     inclusive ``(first, last)`` pair; an event belongs to it when its period overlaps it, so
-    a visit dated "2003-2004" is in 2004 too. Unknown partners or categories raise a
-    ``ValueError`` that lists the known ones.
+    a visit dated "2003-2004" is in 2004 too. ``origin`` keeps the events of the two
+    articles (``"articles"``) or the context events the book takes from other sources
+    (``"context"``). Unknown partners, categories or origins raise a ``ValueError`` that
+    lists the known ones.
     """
     mask = _selection(events["partner"], partners, "partner(s)") & _selection(events["category"], categories, "category(ies)")
+    if origin is not None:
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin {origin!r}; choose one of {list(ORIGINS)}")
+        from_articles = events["source"].astype("string").isin(ARTICLE_KEYS).fillna(False).astype(bool)
+        mask &= from_articles if origin == "articles" else ~from_articles
     if years is not None:
         first, last = (int(y) for y in years)
         if first > last:
@@ -611,17 +629,23 @@ def balance_figure(scores: pd.DataFrame, width: float = 7.5) -> Figure:
     fig, ax = new_figure(width, 1.6 + 0.42 * len(scores))
     fig.set_layout_engine("constrained")
     partners = list(scores.index)[::-1]
+    ys = pd.RangeIndex(len(partners))
     left = pd.Series(0.0, index=partners)
+    handles = []
     for number, mechanism in enumerate(mechanisms):
         values = scores.loc[partners, mechanism].astype(float)
-        ax.barh(partners, values, left=left, color=OKABE_ITO[number % len(OKABE_ITO)], edgecolor="white", linewidth=0.6, label=mechanism)
+        colour = OKABE_ITO[number % len(OKABE_ITO)]
+        drawn = (values > 0).to_numpy()  # a bar of width 0 shows nothing but weighs in the SVG
+        ax.barh(ys[drawn], values[drawn], left=left[drawn], color=colour, edgecolor="white", linewidth=0.6)
+        handles.append(Patch(facecolor=colour, edgecolor="white", linewidth=0.6, label=mechanism))
         left += values
-    for y, partner in enumerate(partners):
+    for y, partner in zip(ys, partners):
         ax.text(left[partner], y, f" {scores.loc[partner, 'score']:g}", va="center", fontsize=10)
+    ax.set_yticks(ys, partners)
     ax.set_xlim(0, left.max() * 1.1)
     ax.set_xlabel("Weighted score (sum of weight × number of coded items)")
     ax.tick_params(axis="y", length=0)
-    fig.legend(loc="outside upper center", ncol=min(len(mechanisms), 3), handlelength=1.2, columnspacing=1.2)
+    fig.legend(handles=handles, loc="outside upper center", ncol=min(len(mechanisms), 3), handlelength=1.2, columnspacing=1.2)
     plt.close(fig)
     return fig
 
@@ -803,3 +827,110 @@ def comparison_counts(comparison: pd.DataFrame) -> pd.DataFrame:
     counts.index.name = "article"
     counts.columns.name = None
     return counts
+
+
+# --------------------------------------------------------------------------- presets
+
+#: At most this many presets per explorer: each is computed at build time and embedded in
+#: the page, and a short menu is read at a glance.
+MAX_PRESETS = 5
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of control values of an explorer, chosen for a reader.
+
+    ``values`` are keyword arguments of the explorer's view (a control left out keeps its
+    widest setting); ``why`` says in a sentence what the preset shows or why it is worth a
+    look (empty when the view's own summary says it).
+    """
+
+    label: str
+    why: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline_presets(events: pd.DataFrame) -> list[Preset]:
+    """The timeline explorer's presets for ``events`` (from :func:`timeline_events`).
+
+    Every event; the United States; NATO; Russia and China with the organisations the
+    comparison topics "Russia" and "China" group with them; and the context events from
+    outside sources. A preset that would select no event is left out.
+    """
+    russia_china = tuple(dict.fromkeys(TOPICS["russia"].partners + TOPICS["china"].partners))
+    candidates = [
+        Preset("Every event", "Every dated event, of both articles and of the context the book adds."),
+        Preset("United States", "Only the events with the United States as partner.", {"partners": ("United States",)}),
+        Preset("NATO", "Only the events with NATO as partner.", {"partners": ("NATO",)}),
+        Preset(
+            "Russia and China",
+            f"Only the events with {', '.join(russia_china[:-1])} or {russia_china[-1]} as partner: Russia and "
+            "China with the organisations that the comparison topics “Russia” and “China” group with them.",
+            {"partners": russia_china},
+        ),
+        Preset(
+            "Context from outside sources",
+            "Only the context events, which come from outside sources, not from the two articles.",
+            {"origin": "context"},
+        ),
+    ]
+    known = set(_known_values(events["partner"]))
+    chosen = []
+    for preset in candidates:
+        values = dict(preset.values)
+        if "partners" in values:  # a partner the data's vocabulary lacks would make filter_events fail
+            values["partners"] = tuple(p for p in values["partners"] if p in known)
+        if not filter_events(events, **values).empty:
+            chosen.append(Preset(preset.label, preset.why, values))
+    return chosen[:MAX_PRESETS]
+
+
+def _weights(**chosen: float) -> dict[str, float]:
+    """A weight for every mechanism: those named, 0 for the others."""
+    return {mechanism: chosen.get(mechanism, 0) for mechanism in MECHANISMS}
+
+
+#: The balance explorer's presets: the default weights and four other readings of "balance".
+BALANCE_PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "The book's default weights",
+        "Standing commitments weigh 3, ties of some months 2 and a visit 1: how long and how firmly each kind of tie binds.",
+        dict(DEFAULT_WEIGHTS),
+    ),
+    Preset(
+        "Every tie counts once",
+        "No judgement at all: every weight is 1, so each score is the plain count of the partner's ties.",
+        _weights(**{mechanism: 1 for mechanism in MECHANISMS}),
+    ),
+    Preset(
+        "Default weights without visits",
+        "The default weights with visits at 0: a visit is the cheapest signal, and most visits in "
+        "the data come from Nurgaliev's lists of NATO contacts.",
+        {**DEFAULT_WEIGHTS, "visits": 0},
+    ),
+    Preset(
+        "Standing commitments only",
+        "Only ties that bind for years: agreements and plans, and places in organisations (weight 1 each).",
+        _weights(agreements=1, organisations=1),
+    ),
+    Preset(
+        "Forces and hardware only",
+        "Only ties that bring soldiers or equipment together: exercises, training and equipment (weight 1 each).",
+        _weights(exercises=1, training=1, equipment=1),
+    ),
+)
+
+
+def comparison_presets(data: SimpleNamespace, limit: int = MAX_PRESETS) -> list[Preset]:
+    """The source-comparison explorer's presets: the ``limit`` topics both articles treat most.
+
+    A comparison shows most where both articles speak, so the topics are ranked by the rows
+    of the article that says less about them (ties keep the order of :data:`TOPICS`); topics
+    one article is silent on are left out. The chosen topics keep the order of :data:`TOPICS`.
+    """
+    fewer = {}
+    for key in TOPICS:
+        counts = comparison_counts(compare_sources(data, key))["total"]
+        fewer[key] = int(counts.min())
+    ranked = sorted((key for key in TOPICS if fewer[key] > 0), key=lambda key: -fewer[key])[:limit]
+    return [Preset(TOPICS[key].label, "", {"topic": key}) for key in TOPICS if key in ranked]

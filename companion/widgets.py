@@ -1,11 +1,20 @@
 """Thin ipywidgets wiring of the explorers: controls in, :mod:`companion.explorers` does the rest.
 
-Each explorer function returns an :class:`Explorer`; displaying it (as a cell's last value)
-shows its controls, a one-line summary and its result (figure and/or table), and, unless
-``show_static=False``, a static copy of the default view that stays readable without a
-kernel or JavaScript. In a live kernel (Jupyter, Voilà) every control is observed and the
-result follows it; in the book's static HTML the widget state is embedded and the default
-view renders offline through the vendored widget manager.
+Each explorer function has two versions, computed by the same view function:
+
+* ``live=True`` (the default, for Jupyter and the Voilà seminar app) returns an
+  :class:`Explorer`: every control (multi-selects, year range, weight sliders, topic menu)
+  is observed and a Python kernel recomputes the view when one moves.
+* ``live=False`` (for the book's static pages) returns a :class:`PresetExplorer`: a menu
+  of at most five named presets (:mod:`companion.explorers`), each view computed at build
+  time and held in an ``ipywidgets.Stack`` whose ``selected_index`` is ``jslink``-ed to the
+  menu's ``index``. The link runs in the browser, so the menu works in the embedded widget
+  state with no kernel; Python callbacks would not (they are lost in a static page).
+
+Displaying either (as a cell's last value) shows its controls and its view (summary,
+figure, table), and, unless ``show_static=False``, a static copy of the first view for
+readers without JavaScript (inside ``<noscript>`` for the preset version, which needs no
+kernel).
 
 Every control carries a ``description`` (its visible label, which names it for screen
 readers) and a longer ``tooltip``. Widget model ids are derived from the explorer's name and
@@ -17,6 +26,7 @@ import base64
 import html
 import io
 import itertools
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +38,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import pandas as pd
 from IPython.display import HTML, display
+from ipywidgets.widgets.widget_string import HTMLStyle
 from matplotlib.figure import Figure
 
 from companion import explorers
@@ -39,6 +50,7 @@ KERNEL_NOTE = (
     "The controls respond in a running Python kernel (Jupyter or the seminar app); "
     "in the static book they keep the default view, shown here."
 )
+PRESET_NOTE = "This is the explorer's first view; its menu of other views needs JavaScript."
 _NAMESPACE = uuid.UUID("5b0d8a52-3c4e-4f7e-9a36-6b1c2f0e8d41")
 _explorers_made = itertools.count()
 
@@ -81,14 +93,25 @@ def stable_model_ids(name: str) -> Iterator[None]:
 # --------------------------------------------------------------------------- rendering
 
 
+#: SVG metadata left out of explorer figures: a date would vary, the rest is weight.
+_NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_FONT_FAMILY = re.compile(r"font-family: ([^;\"]+)")
+
+
 def figure_html(fig: Figure, alt: str) -> str:
-    """``fig`` as an ``<img>`` with alt text: SVG in a data URI, no date (deterministic)."""
+    """``fig`` as an ``<img>`` with alt text: SVG in a data URI, no date (deterministic).
+
+    The text stays text (``svg.fonttype: none``) instead of one path per glyph: the figure
+    is about half the size, which matters because a static page embeds one figure per
+    preset. The fonts end with the generic ``sans-serif`` for readers without DejaVu Sans.
+    """
     buffer = io.BytesIO()
     # The house hash salt even where use_house_style() was not called (the seminar app), so
     # the SVG's clip-path ids, and with them the embedded widget state, never vary.
-    with mpl.rc_context({"svg.hashsalt": HOUSE_RC["svg.hashsalt"]}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    with mpl.rc_context({"svg.hashsalt": HOUSE_RC["svg.hashsalt"], "svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata=_NO_SVG_METADATA)
+    svg = _FONT_FAMILY.sub(lambda m: m.group(0) if m.group(1).rstrip().endswith("sans-serif") else f"{m.group(0)}, sans-serif", buffer.getvalue().decode("utf-8"))
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="explorer-figure" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
@@ -128,6 +151,9 @@ class View:
         note = f"<p>{html.escape(self.table_note)}</p>" if self.table_note else ""
         return note + (self.table_markup or table_html(self.table))
 
+    def summary_html(self) -> str:
+        return f'<p class="explorer-summary">{self.summary}</p>'
+
     def outputs(self) -> list[dict]:
         """Jupyter display outputs of the figure and the table, in that order."""
         shown = []
@@ -136,6 +162,13 @@ class View:
         if self.table is not None:
             shown.append(_output(self.table_html(), self.table.to_string()))
         return shown
+
+    def html(self, why: str = "") -> str:
+        """The whole view as one piece of HTML: ``why`` (a preset's reason), summary, figure, table."""
+        parts = [f'<p class="explorer-preset-why">{html.escape(why)}</p>'] if why else []
+        parts.append(self.summary_html())
+        parts += [output["data"]["text/html"] for output in self.outputs()]
+        return "".join(parts)
 
 
 @dataclass
@@ -182,23 +215,85 @@ class Explorer:
         self._show(self.view)
 
     def _show(self, view: View) -> None:
-        self.summary.value = f'<p class="explorer-summary">{view.summary}</p>'
+        self.summary.value = view.summary_html()
         # Setting the Output's state (not capturing prints) works the same in a live kernel,
         # under nbclient at build time and in Voilà.
         self.output.outputs = tuple(view.outputs())
 
     def static_html(self) -> str:
         """The default view as plain HTML with a caption, for readers without a kernel."""
-        view = self.default_view
-        # A plain paragraph, not a <figcaption>: the theme greys captions, which fails contrast
-        # on the light background of a cell output in dark mode.
-        caption = f'<p class="explorer-static-caption"><em>{html.escape(self.static_caption)} {html.escape(KERNEL_NOTE)}</em></p>'
-        body = ""
-        if view.figure is not None:
-            body += figure_html(view.figure, view.figure_alt)
-        elif view.table is not None:
-            body += view.table_html()
-        return f'<div class="explorer-static">{body}{caption}</div>'
+        return _static_html(self.default_view, f"{self.static_caption} {KERNEL_NOTE}")
+
+    def _ipython_display_(self) -> None:
+        display(self.box)
+        if self.show_static:
+            display(HTML(self.static_html()))
+
+
+def _static_html(view: View, caption: str) -> str:
+    """``view``'s figure (or, without one, its table) as plain HTML, with ``caption`` below."""
+    # A plain paragraph, not a <figcaption>: the theme greys captions, which fails contrast
+    # on the light background of a cell output in dark mode.
+    caption = f'<p class="explorer-static-caption"><em>{html.escape(caption)}</em></p>'
+    body = ""
+    if view.figure is not None:
+        body += figure_html(view.figure, view.figure_alt)
+    elif view.table is not None:
+        body += view.table_html()
+    return f'<div class="explorer-static">{body}{caption}</div>'
+
+
+@dataclass
+class PresetExplorer:
+    """An explorer for a page without a kernel: a menu of named presets over pre-computed views.
+
+    Each preset's view is computed here, by the same ``compute`` as the live
+    :class:`Explorer`, and rendered as HTML in one child of an ``ipywidgets.Stack``. The
+    menu (a Dropdown labelled ``menu_label``) has its ``index`` ``jslink``-ed to the stack's
+    ``selected_index``: the widget manager runs that link in the browser, so the menu works
+    in a static page's embedded widget state. ``views`` are the views in preset order.
+    """
+
+    name: str
+    presets: list[explorers.Preset]
+    compute: Callable[..., View]
+    menu_label: str
+    menu_tooltip: str
+    show_static: bool = True
+    static_caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.presets) <= explorers.MAX_PRESETS:
+            raise ValueError(f"the {self.name} explorer needs 1 to {explorers.MAX_PRESETS} presets, not {len(self.presets)}")
+        self.views: list[View] = [self.compute(**preset.values) for preset in self.presets]
+        with stable_model_ids(f"{self.name}-presets"):
+            self.menu = _described(
+                widgets.Dropdown(options=[preset.label for preset in self.presets], index=0, description=self.menu_label),
+                self.menu_tooltip,
+            )
+            # The pages share one layout and one style: fewer models in the page's widget state.
+            layout, style = widgets.Layout(width="100%"), HTMLStyle()
+            pages = [widgets.HTML(view.html(preset.why), layout=layout, style=style) for preset, view in zip(self.presets, self.views)]
+            self.stack = widgets.Stack(pages, selected_index=0, layout=widgets.Layout(width="100%"))
+            self.stack.add_class("explorer-views")
+            self.link = widgets.jslink((self.menu, "index"), (self.stack, "selected_index"))
+            self.box = widgets.VBox([self.menu, self.stack], layout=widgets.Layout(width="100%"))
+            self.box.add_class("companion-explorer")
+
+    @property
+    def view(self) -> View:
+        """The view the stack shows now."""
+        return self.views[self.stack.selected_index or 0]
+
+    def static_html(self) -> str:
+        """The first view's summary and table inside ``<noscript>``, for readers without JavaScript.
+
+        The table, not the figure: the figure is already embedded once in the widget state,
+        and the table holds the same numbers at a fraction of the weight.
+        """
+        view = self.views[0]
+        caption = f'<p class="explorer-static-caption"><em>{html.escape(f"{self.static_caption} {PRESET_NOTE}")}</em></p>'
+        return f'<noscript><div class="explorer-static">{view.summary_html()}{view.table_html()}{caption}</div></noscript>'
 
     def _ipython_display_(self) -> None:
         display(self.box)
@@ -216,14 +311,53 @@ def _described(control: widgets.DOMWidget, tooltip: str) -> widgets.DOMWidget:
 # --------------------------------------------------------------------------- timeline
 
 
-def timeline_explorer(events: pd.DataFrame, flags: pd.DataFrame | None = None, *, show_static: bool = True) -> Explorer:
+def timeline_explorer(
+    events: pd.DataFrame, flags: pd.DataFrame | None = None, *, live: bool = True, show_static: bool = True
+) -> Explorer | PresetExplorer:
     """Filter ``events`` by partner, category and years; the figure and the table follow.
 
     ``events`` is ``load().events`` (rows that refine another row are dropped here, so each
     event counts once) and ``flags`` is ``load().flags`` (optional: flagged rows say so).
+    ``live=False`` gives the static page's version: a menu of the presets of
+    :func:`companion.explorers.timeline_presets` instead of the controls.
     """
     dated = explorers.timeline_events(events) if "refines_id" in events.columns else events
     first, last = explorers.year_span(dated)
+
+    def compute(
+        partners: tuple[str, ...] | None = None,
+        categories: tuple[str, ...] | None = None,
+        years: tuple[int, int] | None = None,
+        origin: str | None = None,
+    ) -> View:
+        chosen = explorers.filter_events(dated, partners, categories, years, origin)
+        # The outside dates stay in the book's full table; this one must fit beside the controls.
+        table = explorers.timeline_table(chosen, flags).drop(columns="outside date", errors="ignore")
+        note = ""
+        if len(table) > MAX_TABLE_ROWS:
+            note = f"The first {MAX_TABLE_ROWS} of {len(table)} events" + ("; narrow the selection to list the others." if live else ".")
+            table = table.head(MAX_TABLE_ROWS)
+        years = years or (first, last)
+        span = f"from {years[0]} to {years[1]}" if years[0] != years[1] else f"in {years[0]}"
+        return View(
+            summary=f"<b>{len(chosen)}</b> of {len(dated)} dated events {span}.",
+            result=chosen,
+            figure=explorers.timeline_figure(chosen),
+            figure_alt=explorers.timeline_alt(chosen),
+            table=table,
+            table_note=note,
+        )
+
+    if not live:
+        return PresetExplorer(
+            "timeline",
+            explorers.timeline_presets(dated),
+            compute,
+            "Events shown",
+            "Choose which events the timeline and the table show; each choice was computed when the book was built",
+            show_static=show_static,
+            static_caption="Every dated event.",
+        )
     partners = explorers.partners_in(dated)
     categories = explorers.categories_in(dated)
     with stable_model_ids("timeline-controls"):
@@ -242,24 +376,6 @@ def timeline_explorer(events: pd.DataFrame, flags: pd.DataFrame | None = None, *
             ),
         }
 
-    def compute(partners: tuple[str, ...], categories: tuple[str, ...], years: tuple[int, int]) -> View:
-        chosen = explorers.filter_events(dated, partners, categories, years)
-        # The outside dates stay in the book's full table; this one must fit beside the controls.
-        table = explorers.timeline_table(chosen, flags).drop(columns="outside date", errors="ignore")
-        note = ""
-        if len(table) > MAX_TABLE_ROWS:
-            note = f"The first {MAX_TABLE_ROWS} of {len(table)} events; narrow the selection to list the others."
-            table = table.head(MAX_TABLE_ROWS)
-        span = f"from {years[0]} to {years[1]}" if years[0] != years[1] else f"in {years[0]}"
-        return View(
-            summary=f"<b>{len(chosen)}</b> of {len(dated)} dated events {span}.",
-            result=chosen,
-            figure=explorers.timeline_figure(chosen),
-            figure_alt=explorers.timeline_alt(chosen),
-            table=table,
-            table_note=note,
-        )
-
     return Explorer(
         "timeline",
         controls,
@@ -272,14 +388,50 @@ def timeline_explorer(events: pd.DataFrame, flags: pd.DataFrame | None = None, *
 # --------------------------------------------------------------------------- partner balance
 
 
-def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, show_static: bool = True) -> Explorer:
+def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, live: bool = True, show_static: bool = True) -> Explorer | PresetExplorer:
     """Weight the mechanisms of cooperation and compare the partners' scores.
 
     ``mechanism_counts`` is indexed by partner with one column of counts per mechanism
     (e.g. agreements, exercises, training, equipment, organisations, visits); each column
     gets a weight slider (0 to 5) starting at :data:`companion.explorers.DEFAULT_WEIGHTS`.
+    ``live=False`` gives the static page's version: a menu of the named weightings of
+    :data:`companion.explorers.BALANCE_PRESETS` instead of the sliders.
     """
     explorers.partner_scores(mechanism_counts)  # fails early, naming any column without a default weight
+
+    def compute(**weights: int) -> View:
+        scores = explorers.partner_scores(mechanism_counts, weights)
+        # The figure shows each mechanism's contribution; the table gives the counts behind it.
+        counts = mechanism_counts.set_axis(mechanism_counts.index.astype(str), axis=0).rename_axis(columns=None)
+        table = scores[["score", "share"]].join(counts).rename(columns={"share": "share (%)"})
+        if (table["score"] % 1 == 0).all():  # whole weights give whole scores: no ".0"
+            table["score"] = table["score"].astype(int)
+        shown = [f"{k} × {v:g}" for k, v in weights.items()]
+        leader = scores.index[0] if scores["score"].sum() > 0 else None
+        lead = f" Highest score: <b>{html.escape(leader)}</b> ({scores['score'].iloc[0]:g})." if leader else " Every weight is zero."
+        return View(
+            summary=f"Weights: {html.escape(', '.join(shown))}.{lead}",
+            result=scores,
+            figure=explorers.balance_figure(scores),
+            figure_alt=explorers.balance_alt(scores),
+            table=table,
+        )
+
+    caption = f"Partners' scores with the default weights. {explorers.default_weights_sentence(mechanism_counts.columns)}"
+    if not live:
+        presets = [
+            explorers.Preset(preset.label, preset.why, {column: preset.values[column] for column in mechanism_counts.columns})
+            for preset in explorers.BALANCE_PRESETS
+        ]
+        return PresetExplorer(
+            "balance",
+            presets,
+            compute,
+            "Weights",
+            "Choose a weighting of the kinds of tie; each partner's score is the sum of weight × count, computed when the book was built",
+            show_static=show_static,
+            static_caption=caption,
+        )
     with stable_model_ids("balance-controls"):
         controls = {
             column: _described(
@@ -299,32 +451,7 @@ def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, show_static: boo
 
     reset.on_click(restore)
 
-    def compute(**weights: int) -> View:
-        scores = explorers.partner_scores(mechanism_counts, weights)
-        # The figure shows each mechanism's contribution; the table gives the counts behind it.
-        counts = mechanism_counts.set_axis(mechanism_counts.index.astype(str), axis=0).rename_axis(columns=None)
-        table = scores[["score", "share"]].join(counts).rename(columns={"share": "share (%)"})
-        if (table["score"] % 1 == 0).all():  # whole weights give whole scores: no ".0"
-            table["score"] = table["score"].astype(int)
-        shown = [f"{k} × {v}" for k, v in weights.items()]
-        leader = scores.index[0] if scores["score"].sum() > 0 else None
-        lead = f" Highest score: <b>{html.escape(leader)}</b> ({scores['score'].iloc[0]:g})." if leader else " Every weight is zero."
-        return View(
-            summary=f"Weights: {html.escape(', '.join(shown))}.{lead}",
-            result=scores,
-            figure=explorers.balance_figure(scores),
-            figure_alt=explorers.balance_alt(scores),
-            table=table,
-        )
-
-    return Explorer(
-        "balance",
-        controls,
-        compute,
-        show_static=show_static,
-        static_caption=f"Partners' scores with the default weights. {explorers.default_weights_sentence(mechanism_counts.columns)}",
-        extra=[reset],
-    )
+    return Explorer("balance", controls, compute, show_static=show_static, static_caption=caption, extra=[reset])
 
 
 # --------------------------------------------------------------------------- source comparison
@@ -354,20 +481,19 @@ def comparison_html(rows: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def source_comparison_explorer(data: SimpleNamespace, *, show_static: bool = True, topic: str = "multi-vector") -> Explorer:
+def source_comparison_explorer(
+    data: SimpleNamespace, *, live: bool = True, show_static: bool = True, topic: str = "multi-vector"
+) -> Explorer | PresetExplorer:
     """Pick a topic and see how each article treats it, with the rows behind each statement.
 
     ``data`` is :func:`companion.load`'s namespace; the topics are
-    :data:`companion.explorers.TOPICS`, ``topic`` the one shown first.
+    :data:`companion.explorers.TOPICS`, ``topic`` the one shown first. ``live=False`` gives
+    the static page's version: a menu of the topics of
+    :func:`companion.explorers.comparison_presets` (``topic`` first, added if it is not one).
     """
     explorers.get_topic(topic)  # an unknown starting topic fails here, with the known ones listed
-    with stable_model_ids("comparison-controls"):
-        controls = {
-            "topic": _described(
-                widgets.Dropdown(options=[(t.label, key) for key, t in explorers.TOPICS.items()], value=topic, description="Topic"),
-                "Topic to compare: the rows of each article about it are listed below",
-            )
-        }
+    label = explorers.TOPICS[topic].label
+    caption = f"How each article treats the topic '{label}': the rows behind each statement."
 
     def compute(topic: str) -> View:
         rows = explorers.compare_sources(data, topic)
@@ -381,11 +507,24 @@ def source_comparison_explorer(data: SimpleNamespace, *, show_static: bool = Tru
             table_markup=comparison_html(rows),
         )
 
-    label = explorers.TOPICS[topic].label
-    return Explorer(
-        "comparison",
-        controls,
-        compute,
-        show_static=show_static,
-        static_caption=f"How each article treats the topic '{label}': the rows behind each statement.",
-    )
+    if not live:
+        others = [p for p in explorers.comparison_presets(data) if p.values["topic"] != topic]
+        presets = [explorers.Preset(label, "", {"topic": topic}), *others][: explorers.MAX_PRESETS]
+        return PresetExplorer(
+            "comparison",
+            presets,
+            compute,
+            "Topic",
+            "Topic to compare: the rows of each article about it are listed below, as computed when the book was built",
+            show_static=show_static,
+            static_caption=caption,
+        )
+    with stable_model_ids("comparison-controls"):
+        controls = {
+            "topic": _described(
+                widgets.Dropdown(options=[(t.label, key) for key, t in explorers.TOPICS.items()], value=topic, description="Topic"),
+                "Topic to compare: the rows of each article about it are listed below",
+            )
+        }
+
+    return Explorer("comparison", controls, compute, show_static=show_static, static_caption=caption)

@@ -5,6 +5,7 @@ frames built in the test, the widgets with ipywidgets' stand-in comm.
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -462,6 +463,7 @@ def test_widget_ids_are_unique_and_stable_across_runs():
         "from companion.widgets import partner_balance_explorer\n"
         "counts = pd.DataFrame({'visits': [3, 1], 'agreements': [1, 2]}, index=['NATO', 'Russia'])\n"
         "made = [partner_balance_explorer(counts) for _ in range(2)]  # twice: ids must not clash\n"
+        "made += [partner_balance_explorer(counts, live=False) for _ in range(2)]  # the static version too\n"
         "print(' '.join(_instances))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
@@ -497,3 +499,127 @@ def test_text_tables_drop_the_right_aligning_dataframe_class_and_number_tables_k
     assert ui.table_html(pd.DataFrame({"title": ["a visit"]})).startswith('<table class="explorer-table">')
     assert ui.table_html(pd.DataFrame({"score": [1.5]})).startswith('<table class="dataframe explorer-table">')
     assert 'class="dataframe' not in ui.comparison_html(ex.compare_sources(data, "china"))
+
+
+# --------------------------------------------------------------------------- presets (static pages)
+
+
+def test_origin_keeps_the_articles_events_or_the_context_events():
+    events = small_events()
+    assert list(ex.filter_events(events, origin="context")["id"]) == ["d-outside"]
+    assert "d-outside" not in set(ex.filter_events(events, origin="articles")["id"])
+    assert len(ex.filter_events(events, origin="articles")) + 1 == len(events)
+    with pytest.raises(ValueError, match=r"unknown origin 'blogs'.*articles"):
+        ex.filter_events(events, origin="blogs")
+
+
+def test_timeline_presets_are_few_named_and_each_selects_what_it_says(dated):
+    presets = ex.timeline_presets(dated)
+    assert 3 <= len(presets) <= ex.MAX_PRESETS
+    assert len({p.label for p in presets}) == len(presets) and all(p.why for p in presets)
+    selections = [ex.filter_events(dated, **p.values) for p in presets]
+    assert len(selections[0]) == len(dated)  # the first preset is the default: every event
+    assert all(not chosen.empty for chosen in selections)
+    assert len({tuple(chosen["id"]) for chosen in selections}) == len(presets), "two presets select the same events"
+    by_label = dict(zip((p.label for p in presets), selections))
+    assert set(by_label["United States"]["partner"].astype(str)) == {"United States"}
+    grouped = set(ex.TOPICS["russia"].partners + ex.TOPICS["china"].partners)
+    assert set(by_label["Russia and China"]["partner"].astype(str)) <= grouped
+    assert not set(by_label["Context from outside sources"]["source"]) & set(ARTICLE_KEYS)
+
+
+def test_a_timeline_preset_that_selects_nothing_is_left_out():
+    only_articles = ex.timeline_events(small_events()).query("source in @ARTICLE_KEYS", local_dict={"ARTICLE_KEYS": list(ARTICLE_KEYS)})
+    labels = [p.label for p in ex.timeline_presets(only_articles)]
+    assert "Context from outside sources" not in labels and "Every event" in labels
+
+
+def test_balance_presets_weigh_every_mechanism_differently_and_start_with_the_defaults():
+    presets = ex.BALANCE_PRESETS
+    assert len(presets) <= ex.MAX_PRESETS and all(p.why for p in presets)
+    assert presets[0].values == ex.DEFAULT_WEIGHTS
+    for preset in presets:
+        assert set(preset.values) == set(ex.MECHANISMS)
+        assert all(w >= 0 for w in preset.values.values()) and sum(preset.values.values()) > 0
+    assert len({tuple(sorted(p.values.items())) for p in presets}) == len(presets)
+
+
+def test_the_reason_given_for_leaving_out_visits_holds_in_the_data(dated):
+    preset = next(p for p in ex.BALANCE_PRESETS if p.values["visits"] == 0 and p.values["agreements"] == ex.DEFAULT_WEIGHTS["agreements"])
+    assert "most visits in the data come from Nurgaliev's lists of NATO contacts" in preset.why
+    visits = dated[dated["category"].astype(str) == "visit"]
+    from_nurgaliev_nato = (visits["source"] == "nurgaliev2007") & (visits["partner"].astype(str) == "NATO")
+    assert from_nurgaliev_nato.sum() > len(visits) / 2
+
+
+def test_comparison_presets_are_the_topics_both_articles_treat_most(data):
+    presets = ex.comparison_presets(data)
+    chosen = [p.values["topic"] for p in presets]
+    assert 1 <= len(chosen) <= ex.MAX_PRESETS
+    assert chosen == [key for key in ex.TOPICS if key in chosen]  # the order of TOPICS
+    fewer = {key: int(ex.comparison_counts(ex.compare_sources(data, key))["total"].min()) for key in ex.TOPICS}
+    assert all(fewer[key] > 0 for key in chosen), "a chosen topic has an article that is silent on it"
+    assert min(fewer[key] for key in chosen) >= max((fewer[key] for key in ex.TOPICS if key not in chosen), default=0)
+    assert [p.label for p in presets] == [ex.TOPICS[key].label for key in chosen]
+
+
+LIVE_ONLY = (widgets.SelectMultiple, widgets.IntRangeSlider, widgets.IntSlider, widgets.Button)
+
+
+@pytest.fixture(scope="module")
+def preset_explorers(data, dated):
+    return {
+        "timeline": ui.timeline_explorer(data.events, data.flags, live=False),
+        "balance": ui.partner_balance_explorer(real_counts(dated), live=False),
+        "comparison": ui.source_comparison_explorer(data, live=False),
+    }
+
+
+@pytest.mark.parametrize("name", ["timeline", "balance", "comparison"])
+def test_preset_explorer_is_a_menu_jslinked_to_a_stack_of_distinct_views(preset_explorers, name):
+    explorer = preset_explorers[name]
+    assert isinstance(explorer, ui.PresetExplorer)
+    assert 1 < len(explorer.presets) <= ex.MAX_PRESETS
+    assert list(explorer.menu.options) == [p.label for p in explorer.presets]
+    assert explorer.menu.description.strip() and len(explorer.menu.tooltip) > len(explorer.menu.description)
+    # The link the browser runs: the menu's index drives the stack's selected_index.
+    assert explorer.link.source == (explorer.menu, "index") and explorer.link.target == (explorer.stack, "selected_index")
+    assert explorer.menu.index == explorer.stack.selected_index == 0
+    pages = [child.value for child in explorer.stack.children]
+    assert len(pages) == len(explorer.presets)
+    for page, preset, view in zip(pages, explorer.presets, explorer.views):
+        assert page.startswith(f'<p class="explorer-preset-why">{html.escape(preset.why)}</p>' if preset.why else "<p class=")
+        assert view.summary_html() in page and view.table_html() in page
+        assert (view.figure is not None) == ('<img class="explorer-figure"' in page)
+    assert len(set(pages)) == len(pages), "two presets show the same view"
+    drawn = list(all_widgets(explorer.box))
+    assert not [type(w).__name__ for w in drawn if isinstance(w, LIVE_ONLY)], "a control that needs a kernel is drawn"
+    assert explorer.link not in drawn  # a link is state, not a view
+
+
+def test_preset_views_come_from_the_same_function_as_the_live_views(data, preset_explorers, dated):
+    live, static = ui.timeline_explorer(data.events, data.flags), preset_explorers["timeline"]
+    assert static.views[0].result.equals(ex.filter_events(dated))
+    us = static.presets[[p.label for p in static.presets].index("United States")]
+    live.controls["partners"].value = us.values["partners"]
+    assert live.view.result.equals(static.views[static.presets.index(us)].result)
+    balance = preset_explorers["balance"]
+    assert balance.views[0].result.equals(ex.partner_scores(real_counts(dated)))
+    assert "narrow the selection" not in static.views[0].table_note  # no control to narrow it with
+
+
+def test_preset_static_copy_is_the_first_table_for_readers_without_javascript(preset_explorers):
+    for explorer in preset_explorers.values():
+        markup = explorer.static_html()
+        assert markup.startswith("<noscript>") and markup.endswith("</noscript>")
+        assert "<table" in markup and "<img" not in markup and ui.PRESET_NOTE.replace("'", "&#x27;") in markup
+
+
+def test_explorer_figures_keep_text_as_text_with_a_generic_font(dated):
+    import base64
+
+    markup = ui.figure_html(ex.timeline_figure(ex.filter_events(dated, partners=["NATO"])), "alt")
+    svg = base64.b64decode(markup.split("base64,", 1)[1]).decode("utf-8")
+    assert "<text" in svg and "<dc:date" not in svg
+    families = re.findall(r"font-family: ([^;\"]+)", svg)
+    assert families and all(f.rstrip().endswith("sans-serif") for f in families)
