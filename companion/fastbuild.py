@@ -12,6 +12,11 @@
   citation, and pybtex scans the installed entry points each time. Registering every pybtex
   plugin once, with pybtex's public ``register_plugin``, makes those look-ups dictionary
   reads (upstream: pybtex 0.26.1, ``pybtex.plugin._load_entry_point``).
+* Sphinx resolves every ``{numref}`` by unpickling its target's whole doctree to look at one
+  node (Sphinx 7.4, ``StandardDomain._resolve_numref_xref``): a chapter with twenty numbered
+  references unpickled its own doctree twenty times per build. The standard domain is
+  replaced (``add_domain(override=True)``) by a subclass that unpickles each target doctree
+  once per build and only reads it. Control: ``tests/test_fastbuild.py``.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.domains.std import StandardDomain
 from sphinx.util import logging
 
 from companion.execute import prefill
@@ -58,8 +64,37 @@ def _execute_then_outdated(app: Sphinx, env, added: set[str], changed: set[str],
     return sorted(doc for doc, stamp in stamps.items() if read_from.get(doc) != stamp and doc not in added | changed)
 
 
+NUMREF_DOCTREES = "_companion_numref_doctrees"
+
+
+class NumrefOnceDomain(StandardDomain):
+    """The standard domain, resolving ``{numref}`` with one unpickling per target document."""
+
+    def _resolve_numref_xref(self, env, fromdocname, builder, typ, target, node, contnode):
+        doctrees = env.__dict__.setdefault(NUMREF_DOCTREES, {})
+        unpickle = env.get_doctree
+
+        def get_doctree(docname: str):  # the target is only inspected, never changed
+            if docname not in doctrees:
+                doctrees[docname] = unpickle(docname)
+            return doctrees[docname]
+
+        env.get_doctree = get_doctree  # shadows the method for this call only
+        try:
+            return super()._resolve_numref_xref(env, fromdocname, builder, typ, target, node, contnode)
+        finally:
+            del env.get_doctree
+
+
+def _forget_numref_doctrees(app: Sphinx, *args) -> None:
+    app.env.__dict__.pop(NUMREF_DOCTREES, None)  # never pickled with the environment
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("companion_execution_workers", 0, "", [int])
     app.connect("env-get-outdated", _execute_then_outdated)
+    app.add_domain(NumrefOnceDomain, override=True)
+    app.connect("env-updated", _forget_numref_doctrees)
+    app.connect("build-finished", _forget_numref_doctrees)
     register_pybtex_plugins()
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
