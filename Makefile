@@ -118,10 +118,10 @@ test-fast: setup
 	$(PY) -m pytest -m "not build"
 
 # Build times and page weights and load times on this machine, from a copy of the project
-# (about/performance.md); not part of `make test`.
+# (about/performance.md); not part of `make test`. BENCH_ARGS="--runs 1" for a single run.
 .PHONY: bench
 bench: setup
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py $(BENCH_ARGS)
 
 ## Maintenance -----------------------------------------------------------------
 
