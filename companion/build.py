@@ -17,8 +17,12 @@ import argparse
 import sys
 from pathlib import Path
 
+import companion
 from companion import inputs
-from companion.data import PROJECT_ROOT
+
+#: The project's root, as companion.data defines it; not imported from there, since that
+#: loads pandas, a second the no-op check of ``make book`` does not need.
+PROJECT_ROOT = Path(companion.__file__).resolve().parent.parent
 
 
 def sphinx_overrides(build_dir: Path, edition: str) -> dict:
