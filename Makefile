@@ -83,14 +83,17 @@ system-deps:
 
 ## The book --------------------------------------------------------------------
 
+# WORKERS: kernels executing notebooks at once (default: one per core). A build whose inputs
+# did not change since the last successful one skips Sphinx (companion/inputs.py).
+WORKERS ?= 0
 book: setup
-	$(PY) -m companion.book.build --build-dir $(BUILD_DIR)
+	$(PY) -m companion.book.build --build-dir $(BUILD_DIR) --workers $(WORKERS)
 	@echo "Built $(BUILD_DIR)/html; view it with: $(PY) -m http.server -d $(BUILD_DIR)/html --bind 127.0.0.1"
 
 # The same book without solutions or teacher pages, into $(BUILD_DIR)/student; it shares
 # the execution cache with `make book`, so after that build it executes nothing.
 book-student: setup
-	$(PY) -m companion.book.build --build-dir $(BUILD_DIR) --edition student
+	$(PY) -m companion.book.build --build-dir $(BUILD_DIR) --edition student --workers $(WORKERS)
 	@echo "Built $(BUILD_DIR)/student; view it with: $(PY) -m http.server -d $(BUILD_DIR)/student --bind 127.0.0.1"
 
 check-data: setup
@@ -143,10 +146,10 @@ test-fast: setup
 	$(PY) -m pytest -m "not build"
 
 # Build times and page weights and load times on this machine, from a copy of the project
-# (about/performance.md); not part of `make test`.
+# (about/performance.md); not part of `make test`. BENCH_ARGS="--runs 1" for a single run.
 .PHONY: bench
 bench: setup
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py $(BENCH_ARGS)
 
 ## Maintenance -----------------------------------------------------------------
 

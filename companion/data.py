@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -152,10 +153,10 @@ def bibliography_keys(bib_file: Path = BIB_FILE) -> set[str]:
 
 
 def fingerprint(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> str:
-    """A hash of everything a chapter's output depends on besides its own code.
+    """A hash of the whole package, ``references.bib`` and the ``companion`` code.
 
-    Covers every file in ``data/``, ``references.bib`` and the ``companion`` package, so a
-    changed value, schema, citation or helper invalidates executed outputs.
+    It keys the validation verdict that :func:`load` reuses. Executed chapters do not use
+    it: they follow only the resources they read (:func:`resource_hash`, companion.execute).
     """
     digest = hashlib.sha256()
     package_dir = Path(__file__).resolve().parent
@@ -166,6 +167,81 @@ def fingerprint(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- what a notebook reads
+
+#: When set (by companion.execute, in the kernel's environment), the file that receives the
+#: name of every resource the process reads through :func:`load`, one per line.
+READS_ENV = "COMPANION_READS"
+#: Pseudo-resources a notebook can read besides the tables: the descriptor with its schemas,
+#: the files of data/ that are not tables (read through ``data_dir``), the bibliography.
+DESCRIPTOR, OTHER_FILES, BIBLIOGRAPHY = "descriptor", "data_dir", "references.bib"
+_noted: set[str] = set()
+
+
+def note_read(name: str) -> None:
+    """Record that this process read resource ``name`` (once), if a recorder is listening."""
+    target = os.environ.get(READS_ENV)
+    if target and name not in _noted:
+        _noted.add(name)
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+
+
+class Tables(SimpleNamespace):
+    """The package's tables as attributes; reading one records its name (:func:`note_read`).
+
+    That record is how the execution cache knows which notebooks a changed table affects.
+    """
+
+    def __getattribute__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            note_read(name)
+        return super().__getattribute__(name)
+
+
+def _hash_files(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def resource_hash(name: str, data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> str:
+    """A hash of what reading resource ``name`` through :func:`load` depends on.
+
+    A table: its CSV file, its Table Schema and its entry in ``datapackage.json``.
+    ``descriptor``: ``datapackage.json`` and every schema. ``data_dir``: the files of
+    ``data/`` that are neither tables, schemas nor the descriptor (the map's GeoJSON…).
+    ``references.bib``: the bibliography. An unknown name: the whole folder (safe side).
+    """
+    data_dir = Path(data_dir)
+    if name == BIBLIOGRAPHY:
+        return _hash_files([Path(bib_file)], Path(bib_file).parent)
+    descriptor_file = data_dir / "datapackage.json"
+    try:
+        descriptor = json.loads(descriptor_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        descriptor = {"resources": []}
+    resources = {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    schemas = sorted({data_dir / r["schema"] for r in resources.values() if isinstance(r.get("schema"), str)})
+    tables = {data_dir / r["path"] for r in resources.values() if "schema" in r and isinstance(r.get("path"), str)}
+    if name == DESCRIPTOR:
+        return _hash_files([descriptor_file, *schemas], data_dir)
+    if name == OTHER_FILES:
+        known = tables | set(schemas) | {descriptor_file}
+        return _hash_files(sorted(p for p in data_dir.rglob("*") if p.is_file() and p not in known), data_dir)
+    resource = resources.get(name)
+    if resource is None or not isinstance(resource.get("path"), str):
+        return _hash_files(sorted(p for p in data_dir.rglob("*") if p.is_file()), data_dir)
+    files = [data_dir / resource["path"]]
+    if isinstance(resource.get("schema"), str):
+        files.append(data_dir / resource["schema"])
+    entry = json.dumps(resource, sort_keys=True).encode()
+    return hashlib.sha256(entry + _hash_files(files, data_dir).encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------- validation
@@ -430,6 +506,8 @@ def load(data_dir: Path | str = DATA_DIR, *, bib_file: Path | str = BIB_FILE) ->
     ``load().events`` is the events table, and so on for every tabular resource;
     ``load().descriptor`` is the package descriptor with schemas resolved. Validation runs
     once per content of ``data/``: a later load of identical files reuses the verdict.
+    Reading an attribute records the resource it names (:class:`Tables`), so the execution
+    cache can re-run exactly the notebooks that read a changed table.
     """
     data_dir, bib_file = Path(data_dir), Path(bib_file)
     digest = fingerprint(data_dir, bib_file)
@@ -442,7 +520,7 @@ def load(data_dir: Path | str = DATA_DIR, *, bib_file: Path | str = BIB_FILE) ->
         stamp.touch()
     descriptor = read_descriptor(data_dir)
     tables = {r["name"]: _typed_frame(data_dir, r) for r in tabular_resources(descriptor)}
-    return SimpleNamespace(descriptor=descriptor, data_dir=data_dir, **tables)
+    return Tables(descriptor=descriptor, data_dir=data_dir, **tables)
 
 
 # --------------------------------------------------------------------------- flags

@@ -54,7 +54,11 @@ def student_build(built_book) -> Build:
 
 @pytest.fixture(scope="session")
 def offline_build(tmp_path_factory) -> Build:
-    """A second clean build, inside a network namespace with only loopback up."""
+    """A second clean build, inside a network namespace with only loopback up.
+
+    Its notebooks run one at a time (``WORKERS=1``) where ``built_book``'s run in parallel,
+    so the determinism tests also check that parallel execution changes nothing.
+    """
     if shutil.which("unshare") is None:
         pytest.skip("unshare is not installed")
     probe = subprocess.run(["unshare", "-rn", "sh", "-c", "ip link set lo up"], capture_output=True, text=True)
@@ -64,23 +68,32 @@ def offline_build(tmp_path_factory) -> Build:
         pytest.skip(f"network namespaces are not permitted here: {probe.stderr.strip()}")
     build_dir = tmp_path_factory.mktemp("offline") / "_build"
     # With loopback down the kernel cannot start and each notebook hangs (traps.md #2).
-    inner = " ".join(make_command("book", build_dir))
+    inner = " ".join(make_command("book", build_dir, WORKERS="1"))
     return run_build(["unshare", "-rn", "sh", "-c", f"ip link set lo up && {inner}"], ROOT, build_dir)
 
 
 @dataclass
 class ChangedBuild:
-    """A copy of the project built, then rebuilt into the same folder after its data changed."""
+    """A copy of the project built, then rebuilt into the same folder after its data changed.
 
+    Between the two, one value of one table that only some chapters read is changed and the
+    copy rebuilt (``targeted``): does the cache re-run exactly the notebooks that read it?
+    """
+
+    before: Build
     before_html: Path  # a copy of the first build's pages
+    targeted: Build
+    targeted_html: Path  # a copy of the pages after the targeted change
+    targeted_change: TargetedChange  # noqa: F821 - defined in tests/data_change.py
     after: Build
     changes: DataChanges  # noqa: F821 - defined in tests/data_change.py
 
 
 @pytest.fixture(scope="session")
 def changed_build(tmp_path_factory) -> ChangedBuild:
-    """Build a copy, change one value to a sentinel and add hostile HTML (tests/data_change.py), rebuild."""
-    from data_change import change_data
+    """Build a copy; change one value of a table few chapters read, rebuild; then change one
+    value to a sentinel and add hostile HTML everywhere (tests/data_change.py), rebuild."""
+    from data_change import change_data, change_one_table
 
     base = tmp_path_factory.mktemp("changed")
     project, build_dir = copy_project(base / "project"), base / "_build"
@@ -88,5 +101,8 @@ def changed_build(tmp_path_factory) -> ChangedBuild:
     if before.returncode != 0:
         pytest.fail(f"make book failed on the unchanged copy (exit {before.returncode}):\n{before.log[-6000:]}")
     before_html = shutil.copytree(build_dir / "html", base / "html-before")
+    targeted_change = change_one_table(project / "data")
+    targeted = make(project, "book", build_dir)
+    targeted_html = shutil.copytree(build_dir / "html", base / "html-targeted")
     changes = change_data(project / "data")
-    return ChangedBuild(before_html, make(project, "book", build_dir), changes)
+    return ChangedBuild(before, before_html, targeted, targeted_html, targeted_change, make(project, "book", build_dir), changes)

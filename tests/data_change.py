@@ -28,6 +28,34 @@ NOT_FREE_TEXT = {"id", "source", "locator", "evidence", "url", "contrary_source"
 USED_AS_KEYS = {("equipment", "item")}  # chapters/outside_evidence.md maps items to SIPRI's scope
 
 
+#: The value of the targeted change: a place's present-day name. Only the chapters that read
+#: the places table (the introduction's map, the NATO chapter) and the pages generated from
+#: data may change.
+TARGET_TABLE, TARGET_ROW, TARGET_FIELD = "places", "almaty", "today_name"
+TARGET_SENTINEL = "Almaty (targeted sentinel 9c1f)"
+
+
+@dataclass
+class TargetedChange:
+    """What :func:`change_one_table` changed."""
+
+    table: str
+    original: str
+    sentinel: str = TARGET_SENTINEL
+
+
+def change_one_table(data_dir: Path) -> TargetedChange:
+    """Set one free-text value of the places table to :data:`TARGET_SENTINEL`, in place."""
+    path = data_dir / f"{TARGET_TABLE}.csv"
+    header, rows = read_csv(path)
+    row = next((r for r in rows if r.get("id") == TARGET_ROW), None)
+    if row is None:
+        raise LookupError(f"tests/data_change.py: no row {TARGET_ROW!r} in {path.name}; pick another target row")
+    original, row[TARGET_FIELD] = row[TARGET_FIELD], TARGET_SENTINEL
+    write_csv(path, header, rows)
+    return TargetedChange(TARGET_TABLE, original)
+
+
 @dataclass
 class DataChanges:
     """What :func:`change_data` changed."""

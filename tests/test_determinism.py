@@ -1,14 +1,17 @@
 """Two clean builds give the same book: byte-identical pages and identical executed outputs.
 
-The two builds are the run's clean build (``built_book``) and the clean build made inside a
-network namespace (``offline_build``). The only thing normalised is what is random by
-design: the model ids of ipywidgets (uuid4, made by the kernel). Executed notebooks are
-compared output by output, since jupytext gives cells random ids.
+The two builds are the run's clean build (``built_book``, notebooks executed in parallel,
+one kernel per core) and the clean build made inside a network namespace
+(``offline_build``, the same pre-executor with one worker). The only thing normalised is
+what is random by design: the model ids of ipywidgets (uuid4, made by the kernel). The
+widget state embedded in pages is compared parsed (its keys' order is not meaningful).
+Executed notebooks are compared output by output, since jupytext gives cells random ids.
 """
 from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -53,9 +56,27 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def canonical_widget_state(text: str) -> str:
+    """``text`` with each embedded widget-state block re-serialised with sorted keys."""
+
+    def canonical(match: re.Match) -> str:
+        try:
+            block = json.dumps(json.loads(match.group(1)), sort_keys=True)
+        except ValueError:
+            return match.group(0)  # a broken block is reported by the comparison itself
+        return match.group(0).replace(match.group(1), block)
+
+    return WIDGET_STATE_SCRIPT.sub(canonical, text)
+
+
+def widget_states(text: str) -> list[dict]:
+    """The parsed widget-state blocks of a page, model ids normalised."""
+    return [json.loads(block) for block in WIDGET_STATE_SCRIPT.findall(normalise_widget_ids(text))]
+
+
 def comparable(name: str, content: bytes) -> bytes:
     if name.endswith((".html", ".ipynb", ".json", ".js")) and b"widget" in content:
-        return normalise_widget_ids(content.decode("utf-8")).encode("utf-8")
+        return canonical_widget_state(normalise_widget_ids(content.decode("utf-8"))).encode("utf-8")
     return content
 
 
@@ -104,6 +125,18 @@ def test_two_clean_builds_give_byte_identical_html(two_builds):
     differing = [name for name in first if comparable(name, first[name]) != comparable(name, second[name])]
     details = "\n\n".join(first_difference(n, comparable(n, first[n]), comparable(n, second[n])) for n in differing[:5])
     assert differing == [], f"files that differ between two clean builds:\n{details}{note}"
+
+
+def test_parallel_and_serial_execution_embed_the_same_widget_state(two_builds):
+    parallel, serial = two_builds
+    assert "with 1 worker(s)" in serial.log, "the offline build did not execute serially"
+    if (os.cpu_count() or 1) > 1:
+        assert "worker(s)" in parallel.log and "with 1 worker(s)" not in parallel.log, "the clean build did not execute in parallel"
+    pages = sorted(p.relative_to(parallel.html).as_posix() for p in parallel.html.rglob("*.html"))
+    states = {name: widget_states((parallel.html / name).read_text(encoding="utf-8")) for name in pages}
+    assert any(states.values()), "no page embeds widget state: nothing was compared"
+    differing = [name for name in pages if states[name] != widget_states((serial.html / name).read_text(encoding="utf-8"))]
+    assert differing == []
 
 
 def test_two_clean_builds_give_identical_executed_outputs(two_builds):
