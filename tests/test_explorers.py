@@ -513,7 +513,8 @@ def test_origin_keeps_the_articles_events_or_the_context_events():
         ex.filter_events(events, origin="blogs")
 
 
-def test_timeline_presets_are_few_named_and_each_selects_what_it_says(dated):
+def test_timeline_presets_are_few_named_and_each_selects_what_it_says(dated, data):
+    dated = ex.with_context(dated, data.context)  # as the timeline appendix passes them
     presets = ex.timeline_presets(dated)
     assert 3 <= len(presets) <= ex.MAX_PRESETS
     assert len({p.label for p in presets}) == len(presets) and all(p.why for p in presets)

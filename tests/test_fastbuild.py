@@ -107,7 +107,7 @@ def test_the_input_stamp_follows_book_inputs_only(tmp_path):
 def test_registered_pybtex_plugins_are_found_without_scanning_entry_points(monkeypatch):
     import pybtex.plugin
 
-    from companion.fastbuild import register_pybtex_plugins
+    from companion.book.fastbuild import register_pybtex_plugins
 
     assert register_pybtex_plugins() > 0
     monkeypatch.setattr(pybtex.plugin, "entry_points", lambda **kwargs: pytest.fail(f"scanned entry points for {kwargs}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 def test_folded_cell_labels_become_spans_and_only_inside_a_cell_summary():
     from companion.book.htmlfixes import fold_labels_as_spans
-    from companion.project import ROOT
+    from companion.project import PROJECT_ROOT as ROOT
 
     css = (ROOT / "_static" / "companion-htmlfixes.css").read_text(encoding="utf-8")
 
