@@ -58,6 +58,7 @@ article.bd-article div.citation p {
 html[data-theme="light"] div.exercise a, html[data-theme="light"] div.solution a { color: #05505c; }
 html[data-theme="dark"] div.exercise a, html[data-theme="dark"] div.solution a { color: #8fdcec; }
 /* myst-nb's hide-input labels as spans (see _fold_labels_as_spans): one shown at a time. */
+div.cell details.hide>summary>span.admonition-title { display: list-item; margin-bottom: 0; font-weight: 600; }
 div.cell details.hide[open]>summary>span.collapsed { display: none; }
 div.cell details.hide:not([open])>summary>span.expanded { display: none; }
 """
