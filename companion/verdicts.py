@@ -252,7 +252,11 @@ def kazakhstan_leads_aid(headlines: pd.DataFrame, period: str) -> Outcome:
     rows = _aid_rows(headlines, period)
     def bound_word(row: pd.Series) -> str:
         low, high = aid_bounds(row)
-        return " (at most)" if low == 0.0 and high < math.inf else " (at least)" if high == math.inf else ""
+        if low == 0.0 and high < math.inf:
+            return " (at most)"
+        if high == math.inf:
+            return " (at least)"
+        return " (about)" if "approximate" in str(row["qualifier"]) else ""
 
     listed = ", ".join(f"{name} {row['amount_usd_million']:.0f}{bound_word(row)}" for name, row in rows.iterrows())
     evidence = f"U.S. military and police aid {period.replace('-', '–')}, US$ million: {listed}"
@@ -446,7 +450,9 @@ class Verdict:
 
     @property
     def evidence(self) -> str:
-        return "; ".join(f"{v.label}: {v.outcome.evidence}" for v in self.variants)
+        # A variant's evidence that already names its window is not prefixed with it again.
+        return "; ".join(v.outcome.evidence if v.label in v.outcome.evidence else f"{v.label}: {v.outcome.evidence}"
+                         for v in self.variants)
 
 
 def open_flag(flags: pd.DataFrame, flag_id: str | None) -> pd.Series | None:
