@@ -9,12 +9,12 @@ or a data edit that removes a supporting row is caught at once.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from companion.data import DATA_DIR, PROJECT_ROOT, primary_key, read_descriptor, row_key, tabular_resources
+from companion.locators import normalise
 
 REGISTER = PROJECT_ROOT / "audit" / "claims_register.csv"
 HEADER = ["page", "opening", "rows"]
@@ -30,11 +30,6 @@ class Entry:
     page: str
     opening: str
     rows: tuple[str, ...]
-
-
-def normalise(text: str) -> str:
-    """Collapse every run of whitespace (line breaks included) to one space."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def read_register(path: Path = REGISTER) -> list[Entry]:

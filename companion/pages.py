@@ -26,7 +26,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, primary_key, read_descriptor, row_key, tabular_resources
+from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, primary_key, read_descriptor, row_key, tabular_resources
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
 CSS_FILE = "companion-pages.css"
@@ -523,11 +523,29 @@ class BrowseDirective(DataDirective):
         links = foreign_keys(table.resource)
         if name in links and links[name][0] in tables and tables[links[name][0]].primary_key == [links[name][1]]:
             return text_paragraph(self.row_ref(links[name][0], value))
+        if name in ID_LIST_FIELDS:
+            return self.id_list(table, name, value, tables)
         if URL.match(value):
             return text_paragraph(link(value))
         if name == "evidence":
             return text_paragraph(f"“{value}”")
         return text_paragraph(value)
+
+
+    def id_list(self, table: Table, name: str, value: str, tables: dict[str, Table]) -> nodes.paragraph:
+        """Space-separated row ids (``bears_on``, ``flag_id``) as links to those rows."""
+        allowed = ID_LIST_FIELDS[name] or tuple(t for t in tables if t not in {table.name, "flags"})
+        home = {}
+        for other in allowed:
+            if other in tables and tables[other].primary_key == ["id"]:
+                for number, row in tables[other].numbered():
+                    home.setdefault(tables[other].row_id(number, row), other)
+        parts: list[nodes.Node | str] = []
+        for row_id in value.split():
+            if parts:
+                parts.append(", ")
+            parts.append(self.row_ref(home[row_id], row_id) if row_id in home else row_id)
+        return text_paragraph(*parts)
 
 
 class SourceCriticismDirective(DataDirective):
