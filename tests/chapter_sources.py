@@ -148,6 +148,15 @@ def solution_cells(chapter: Path) -> list[SolutionCell]:
     return cells
 
 
+def public_code(chapter: Path) -> str:
+    """The code of every code cell of a chapter that is not tagged ``solution``, normalised.
+
+    It is public: the student edition's page downloads carry it, even where the page hides it.
+    """
+    cells = jupytext.read(chapter).cells
+    return "\n".join(normalise_code(c.source) for c in cells if c.cell_type == "code" and SOLUTION_TAG not in c.metadata.get("tags", []))
+
+
 def uses_gated_solutions(chapter: Path) -> bool:
     """Whether a chapter uses ``{solution-start}``, which crashes the student build."""
     return bool(re.search(r"\{solution-(start|end)\}", chapter.read_text(encoding="utf-8")))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, solution_cells
+from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, public_code, solution_cells
 from companion.book.page_downloads import FOLDER as PAGE_SOURCES
 from companion.book.student import TEACHER_FOLDER
 from conftest import ROOT, copy_project, make
@@ -125,6 +125,9 @@ def collect_secrets(teacher_html: Path, project: Path, chapters: list[str]) -> S
             secrets.exercises[doc] = [e["id"] for e in content.select("div.exercise[id]")]
         public.append(" ".join(leaf_blocks(content)))
     for name in chapters:
+        # Code outside solution cells is public (the page downloads carry it, hidden or not):
+        # a solution line that repeats it, e.g. inside a longer public line, is no secret.
+        public.append(normalise(public_code(chapter_path(name, project))))
         for cell in solution_cells(chapter_path(name, project)):
             lines = {normalise(line) for line in cell.source.splitlines() if len(line.strip()) >= 20}
             # A cell tagged 'solution' is often also 'remove-cell': its code need not be in

@@ -43,6 +43,7 @@ CSS = """\
 .companion-browse-controls input[type="search"] { width: min(100%, 28rem); display: block; margin: .2rem 0 .4rem; }
 .companion-browse-controls p { margin: 0 0 .4rem; }
 table.companion-browse-table th[role="columnheader"]:not([data-sort-method="none"]) { cursor: pointer; white-space: nowrap; }
+table.companion-browse-table th > p { display: inline; }  /* the sort arrow stays beside the name */
 table.companion-browse-table th[role="columnheader"]:not([data-sort-method="none"])::after { content: " \\2195"; color: var(--pst-color-text-muted, #555); }
 table.companion-browse-table th[aria-sort="ascending"]::after { content: " \\2191"; color: inherit; }
 table.companion-browse-table th[aria-sort="descending"]::after { content: " \\2193"; color: inherit; }

@@ -125,8 +125,10 @@ def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context["generate_toctree_html"] = named
 
 
-def _name_toctree_toggles(toctree_html: str) -> Markup:
-    """The theme's navigation with a name on every icon-only section toggle."""
+def _name_toctree_toggles(toctree: Any) -> Markup:
+    """The theme's navigation (HTML text, or the theme's own BeautifulSoup) with a name on
+    every icon-only section toggle."""
+    toctree_html = str(toctree)
     if "<summary" not in toctree_html:
         return Markup(toctree_html)
     soup = BeautifulSoup(toctree_html, "html.parser")
