@@ -9,8 +9,8 @@
   from data follow their own files through ``env.note_dependency``, companion.pages). Each
   output folder keeps its own record of this, so two editions sharing one cache both follow.
 * sphinxcontrib-bibtex asks pybtex's ``find_plugin`` for a style or backend at every
-  citation, and pybtex scans the installed entry points each time. Registering every pybtex
-  plugin once, with pybtex's public ``register_plugin``, makes those look-ups dictionary
+  citation, and pybtex scans the installed entry points each time. Registering the book's pybtex
+  plugins once, with pybtex's public ``register_plugin``, makes those look-ups dictionary
   reads (upstream: pybtex 0.26.1, ``pybtex.plugin._load_entry_point``).
 * Sphinx resolves every ``{numref}`` by unpickling its target's whole doctree to look at one
   node (Sphinx 7.4, ``StandardDomain._resolve_numref_xref``): a chapter with twenty numbered
@@ -32,15 +32,29 @@ from companion.execute import prefill
 logger = logging.getLogger(__name__)
 
 
-def register_pybtex_plugins() -> int:
-    """Register every installed pybtex plugin at run time; return how many were registered."""
+#: The pybtex plugins a build of this book asks for (group: names): the formatting style of
+#: ``bibtex_default_style`` and the styles it uses by default, the backends, the reader.
+#: Registering only these keeps start-up short: each registration scans the entry points once.
+PYBTEX_PLUGINS = {
+    "pybtex.style.formatting": ["plain", "unsrt"],
+    "pybtex.style.labels": ["number"],
+    "pybtex.style.names": ["plain"],
+    "pybtex.style.sorting": ["none", "author_year_title"],
+    "pybtex.backends": ["docutils", "plaintext", "html", "latex"],
+    "pybtex.database.input": ["bibtex"],
+}
+
+
+def register_pybtex_plugins(plugins: dict[str, list[str]] = PYBTEX_PLUGINS) -> int:
+    """Register the book's pybtex plugins at run time; return how many were registered."""
     import pybtex.plugin
 
+    wanted = {(group, name) for group, names in plugins.items() for name in names}
     count = 0
-    for group in pybtex.plugin._DEFAULT_PLUGINS:  # the plugin groups pybtex knows
-        for kind in ("", ".aliases", ".suffixes"):
-            for entry_point in entry_points(group=group + kind):
-                count += pybtex.plugin.register_plugin(group + kind, entry_point.name, entry_point.load(), force=True)
+    for group in plugins:
+        for entry_point in entry_points(group=group):
+            if (group, entry_point.name) in wanted:
+                count += pybtex.plugin.register_plugin(group, entry_point.name, entry_point.load(), force=True)
     return count
 
 
