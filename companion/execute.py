@@ -1,7 +1,7 @@
 """Execute the book's notebooks in parallel into the jupyter-cache that MyST-NB reads.
 
 MyST-NB executes notebooks one after the other while Sphinx reads them. This pre-executor
-runs first (``companion.fastbuild`` calls it when Sphinx has found its documents): it
+runs first (``companion.book.fastbuild`` calls it when Sphinx has found its documents): it
 executes every notebook whose cached outputs are missing or stale, one kernel per worker,
 and stores the outputs in the same jupyter-cache, keyed as MyST-NB keys them (a hash of the
 code cells read by MyST-NB's own Markdown reader). Sphinx then reads every notebook from

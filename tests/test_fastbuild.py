@@ -1,6 +1,6 @@
 """The fast build's parts, without building: what the loader records, what invalidates a
 cached notebook, the input stamp of ``make book``, and the upstream behaviour that
-companion/fastbuild.py works around (control tests: when one fails, the fix can go)."""
+companion/book/fastbuild.py works around (control tests: when one fails, the fix can go)."""
 from __future__ import annotations
 
 import inspect

@@ -4,7 +4,7 @@
   the loader's message (file, row, column, value, what was expected).
 
 Executed outputs follow the data through the pre-executor (companion.execute, run by
-companion.fastbuild): each cache record knows which resources its notebook read.
+companion.book.fastbuild): each cache record knows which resources its notebook read.
 """
 from __future__ import annotations
 
