@@ -312,16 +312,24 @@ def _described(control: widgets.DOMWidget, tooltip: str) -> widgets.DOMWidget:
 
 
 def timeline_explorer(
-    events: pd.DataFrame, flags: pd.DataFrame | None = None, *, live: bool = True, show_static: bool = True
+    events: pd.DataFrame,
+    flags: pd.DataFrame | None = None,
+    *,
+    context: pd.DataFrame | None = None,
+    live: bool = True,
+    show_static: bool = True,
 ) -> Explorer | PresetExplorer:
     """Filter ``events`` by partner, category and years; the figure and the table follow.
 
     ``events`` is ``load().events`` (rows that refine another row are dropped here, so each
     event counts once) and ``flags`` is ``load().flags`` (optional: flagged rows say so).
+    ``context`` is ``load().context``: its facts join the events, marked as context (optional).
     ``live=False`` gives the static page's version: a menu of the presets of
     :func:`companion.explorers.timeline_presets` instead of the controls.
     """
     dated = explorers.timeline_events(events) if "refines_id" in events.columns else events
+    if context is not None:  # the context layer's events, as on the timeline page
+        dated = explorers.with_context(dated, context)
     first, last = explorers.year_span(dated)
 
     def compute(
