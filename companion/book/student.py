@@ -66,7 +66,6 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import process_only_nodes
-
 from sphinx_exercise.nodes import solution_end_node, solution_node, solution_start_node
 
 from companion.data import PROJECT_ROOT
