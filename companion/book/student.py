@@ -164,7 +164,7 @@ class RemoveSolutions(SphinxTransform):
         doomed: list[nodes.Node] = []
         for start in list(self.document.findall(solution_start_node)):
             doomed += self.gated_range(start)
-        doomed += [n for n in self.document.findall(solution_node) if n.parent is not None]
+        doomed += self.document.findall(solution_node)
         for container in self.document.findall(nodes.container):
             if f"tag_{SOLUTION_TAG}" in container.get("classes", []):
                 doomed.append(container)
