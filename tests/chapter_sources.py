@@ -1,13 +1,16 @@
 """Read the exercises, solutions and solution cells out of the MyST chapter sources.
 
 Used by the tests of the seminar kit: a chapter is read with jupytext (as the build reads
-it) and its markdown cells are tokenised with MyST's own parser, so a ``{solution}`` block
-is found however it is fenced (backticks or colons, three or more).
+it) and its markdown cells are tokenised with MyST's own parser, so a directive is found
+however it is fenced (backticks or colons, three or more).
+
+A computed solution is written once, as a gated solution around a code cell tagged
+``solution`` (see ``companion/book/student.py``); :func:`solutions` reads both kinds.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
@@ -31,33 +34,25 @@ SOLUTION_TAG = "solution"
 
 _MD = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
 _DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
-_OPTION = re.compile(r"^:[\w-]+:.*$")
-_GLUE_CALL = re.compile(r"""\bglue\(\s*(?P<q>["'])(?P<key>[^"']+)(?P=q)""")
-# {glue}`key`, {glue:text}`key:.2f`, {glue:any}`doc::key`, and ```{glue:figure} key
-_GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`(?:[^`]*::)?(?P<key>[^`:]+)")
-_GLUE_DIRECTIVE = re.compile(r"^\{glue(?::\w+)?\}$")
 _PYTHON_INFOS = {"python", "python3", "py", "ipython", "ipython3"}
 
 
-@dataclass(frozen=True)
-class SolutionBlock:
-    """One ``{solution}`` directive of a chapter."""
+@dataclass
+class Solution:
+    """One ``{solution}`` block, or one gated ``{solution-start}`` … ``{solution-end}``."""
 
-    chapter: Path
     exercise: str
-    body: str
-    code_blocks: tuple[str, ...]
-    glue_keys: frozenset[str]
+    gated: bool
+    cells: list[int] = field(default_factory=list)  # indices of the code cells inside
+    code_blocks: int = 0  # python code blocks written into its markdown
 
 
-@dataclass(frozen=True)
-class SolutionCell:
-    """One code cell tagged ``solution``."""
-
-    chapter: Path
-    index: int
-    source: str
-    glue_keys: frozenset[str]
+@dataclass
+class ChapterSolutions:
+    solutions: list[Solution] = field(default_factory=list)
+    cells_outside: list[int] = field(default_factory=list)  # tagged code cells in no solution
+    untagged_inside: list[int] = field(default_factory=list)  # code cells of a solution, untagged
+    unclosed: bool = False
 
 
 def chapter_path(name: str, root: Path = ROOT) -> Path:
@@ -76,52 +71,54 @@ def _directive(token) -> tuple[str, str] | None:
     return (match["name"], match["argument"].strip()) if match else None
 
 
-def _strip_options(body: str) -> str:
-    """A directive body without its leading ``:option:`` lines or YAML block."""
-    lines = body.splitlines()
-    if lines and lines[0].strip() == "---":
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-        lines = lines[end + 1 :]
-    while lines and _OPTION.match(lines[0].strip()):
-        lines = lines[1:]
-    return "\n".join(lines)
+def _python_in(token) -> int:
+    """Python code blocks in one token: a python fence, a python ``{code-block}``, or nested."""
+    directive = _directive(token)
+    if directive and directive[0] in {"code-block", "code", "sourcecode"}:
+        return int(directive[1].lower() in _PYTHON_INFOS)
+    if directive:
+        return _python_blocks(token.content)
+    if token.type in {"fence", "colon_fence"}:
+        return int(token.info.strip().lower().split(" ")[0] in _PYTHON_INFOS)
+    return 0
 
 
-def _code_and_glue(body: str) -> tuple[list[str], set[str]]:
-    """Python code blocks and glue keys used anywhere in a block of MyST markdown."""
-    code, keys = [], set(_GLUE_ROLE.findall(body))
-    for token in _MD.parse(body):
-        directive = _directive(token)
-        info = token.info.strip().lower() if token.type in {"fence", "colon_fence"} else ""
-        if directive and directive[0] in {"code-block", "code", "sourcecode"}:
-            if directive[1].lower() in _PYTHON_INFOS:
-                code.append(_strip_options(token.content))
-        elif directive and _GLUE_DIRECTIVE.match("{" + directive[0] + "}"):
-            keys.add(directive[1].split("::")[-1])
-        elif directive:  # a nested directive: look inside it too
-            inner_code, inner_keys = _code_and_glue(_strip_options(token.content))
-            code += inner_code
-            keys |= inner_keys
-        elif info.split(" ")[0] in _PYTHON_INFOS:
-            code.append(token.content)
-    return code, keys
+def _python_blocks(markdown: str) -> int:
+    """Python code blocks anywhere in a block of MyST markdown, nested directives included."""
+    return sum(_python_in(token) for token in _MD.parse(markdown))
 
 
-def solution_blocks(chapter: Path) -> list[SolutionBlock]:
-    """Every plain ``{solution}`` block of a chapter, with its code blocks and glue keys."""
-    blocks = []
-    for cell in jupytext.read(chapter).cells:
+def is_solution_cell(cell) -> bool:
+    return cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
+def solutions(chapter: Path) -> ChapterSolutions:
+    """Every solution of a chapter, with the code cells inside, and cells out of place."""
+    found, gate = ChapterSolutions(), None
+    for index, cell in enumerate(jupytext.read(chapter).cells):
+        if cell.cell_type == "code":
+            if gate is not None:
+                gate.cells.append(index)
+                if not is_solution_cell(cell):
+                    found.untagged_inside.append(index)
+            elif is_solution_cell(cell):
+                found.cells_outside.append(index)
+            continue
         if cell.cell_type != "markdown":
             continue
         for token in _MD.parse(cell.source):
-            directive = _directive(token)
-            if directive and directive[0] == "solution":
-                body = _strip_options(token.content)
-                code, keys = _code_and_glue(body)
-                blocks.append(
-                    SolutionBlock(chapter, directive[1], body, tuple(normalise_code(c) for c in code), frozenset(keys))
-                )
-    return blocks
+            name, argument = _directive(token) or ("", "")
+            if name == "solution":
+                found.solutions.append(Solution(argument, gated=False, code_blocks=_python_blocks(token.content)))
+            elif name == "solution-start":
+                gate = Solution(argument, gated=True)
+                found.solutions.append(gate)
+            elif name == "solution-end":
+                gate = None
+            elif gate is not None:
+                gate.code_blocks += _python_in(token)
+    found.unclosed = gate is not None
+    return found
 
 
 def exercise_labels(chapter: Path) -> list[str]:
@@ -138,14 +135,19 @@ def exercise_labels(chapter: Path) -> list[str]:
     return labels
 
 
+@dataclass(frozen=True)
+class SolutionCell:
+    """One code cell tagged ``solution``."""
+
+    chapter: Path
+    index: int
+    source: str
+
+
 def solution_cells(chapter: Path) -> list[SolutionCell]:
     """Every code cell of a chapter tagged ``solution``."""
-    cells = []
-    for index, cell in enumerate(jupytext.read(chapter).cells):
-        if cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", []):
-            keys = frozenset(m["key"] for m in _GLUE_CALL.finditer(cell.source))
-            cells.append(SolutionCell(chapter, index, normalise_code(cell.source), keys))
-    return cells
+    cells = jupytext.read(chapter).cells
+    return [SolutionCell(chapter, i, normalise_code(c.source)) for i, c in enumerate(cells) if is_solution_cell(c)]
 
 
 def public_code(chapter: Path) -> str:
@@ -154,9 +156,4 @@ def public_code(chapter: Path) -> str:
     It is public: the student edition's page downloads carry it, even where the page hides it.
     """
     cells = jupytext.read(chapter).cells
-    return "\n".join(normalise_code(c.source) for c in cells if c.cell_type == "code" and SOLUTION_TAG not in c.metadata.get("tags", []))
-
-
-def uses_gated_solutions(chapter: Path) -> bool:
-    """Whether a chapter uses ``{solution-start}``, which crashes the student build."""
-    return bool(re.search(r"\{solution-(start|end)\}", chapter.read_text(encoding="utf-8")))
+    return "\n".join(normalise_code(c.source) for c in cells if c.cell_type == "code" and not is_solution_cell(c))

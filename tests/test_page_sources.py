@@ -51,6 +51,31 @@ rows = 3
 
 secret_cell_value = rows * 2
 ```
+
+```{exercise} Double them
+:label: ex-2
+
+Double the rows.
+```
+
+```{solution-start} ex-2
+:class: dropdown
+```
+
+Gated prose before the cell, secretgatedbefore.
+
+```{code-cell} ipython3
+:tags: [solution]
+
+secret_gated_cell = rows * 2
+```
+
+Gated prose after the cell, secretgatedafter.
+
+```{solution-end}
+```
+
+Public text after the gate.
 """
 
 
@@ -58,9 +83,11 @@ def test_student_copies_lose_solutions_and_teacher_text_and_keep_the_rest():
     copies = page_copies(PAGE, student=True)
     assert set(copies) == {".md", ".ipynb"}
     for text in (copies[".md"], "".join("".join(c["source"]) for c in json.loads(copies[".ipynb"])["cells"])):
-        for secret in ("secretsolutiontext", "nested fence", "secretteachernote", "secret_cell_value"):
+        for secret in ("secretsolutiontext", "nested fence", "secretteachernote", "secret_cell_value", "solution-"):
             assert secret not in text
-        for kept in ("Public text.", "Count the rows.", "Ask your teacher.", "rows = 3"):
+        for secret in ("secretgatedbefore", "secret_gated_cell", "secretgatedafter"):
+            assert secret not in text
+        for kept in ("Public text.", "Count the rows.", "Ask your teacher.", "rows = 3", "Double the rows.", "Public text after the gate."):
             assert kept in text
 
 
@@ -72,13 +99,18 @@ def test_copies_are_the_same_at_every_build():
 def test_teacher_copies_are_the_page_as_written():
     copies = page_copies(PAGE, student=False)
     assert copies[".md"] == PAGE
-    assert "secret_cell_value" in copies[".ipynb"]
+    assert "secret_cell_value" in copies[".ipynb"] and "secret_gated_cell" in copies[".ipynb"]
     assert set(page_copies("# Glossary\n\nNo code.\n", student=False)) == {".md"}
 
 
 def test_strip_blocks_closes_a_block_only_on_its_own_fence():
     text = "a\n:::{solution} x\n```\ncode\n```\nb\n:::\nc\n"
     assert strip_blocks(text) == "a\nc\n"
+
+
+def test_strip_blocks_removes_a_gated_solution_up_to_the_end_of_its_end_block():
+    text = "a\n```{solution-start} x\n:class: dropdown\n```\nb\n:::{table} t\nc\n:::\n```{solution-end}\n```\nd\n"
+    assert strip_blocks(text) == "a\nd\n"
 
 
 def test_appendices_get_letters_in_order():

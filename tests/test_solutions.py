@@ -1,91 +1,65 @@
-"""The code a worked solution shows is exactly the code that computed its result.
+"""Each computed solution is written once: its code is the cell that computed its result.
 
-A solution that needs a computed value shows its code as a code block inside a plain
-``{solution}`` and glues the value from a cell tagged ``solution`` (that cell is removed
-from the student edition). These tests pair each such cell with the ``{solution}`` blocks
-that use its glue keys and compare the code, so the two cannot drift apart.
+A solution that needs a computed value is a gated solution (``{solution-start}`` …
+``{solution-end}``) around a code cell tagged ``solution``; the teacher edition shows the
+cell, code and output, inside the solution, and the student edition removes the whole
+gate (``companion/book/student.py`` argues this choice). So there is no copy to keep in
+step: these tests check that the chapters keep to that form, and that the teacher
+edition shows the code of every solution cell inside its solution.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from chapter_sources import (
-    CONTENT_CHAPTERS,
-    chapter_path,
-    solution_blocks,
-    solution_cells,
-    uses_gated_solutions,
-)
+from chapter_sources import CONTENT_CHAPTERS, chapter_path, normalise_code, solution_cells, solutions
 from conftest import ROOT
 
 CHAPTERS = [chapter_path(name) for name in CONTENT_CHAPTERS]
 
 
-def pairing_problems(chapters: list[Path]) -> tuple[int, list[str]]:
-    """Pair every solution cell with the solutions that glue its values.
-
-    Returns the number of (cell, solution) pairs whose code matches and a list of
-    problems, each naming the chapter, the cell and what is wrong.
-    """
-    matched, problems = 0, []
-    for chapter in chapters:
-        blocks = solution_blocks(chapter)
-        for cell in solution_cells(chapter):
-            where = f"{chapter.name}, code cell {cell.index + 1} (tagged 'solution')"
-            if not cell.glue_keys:
-                problems.append(f"{where} glues nothing: glue the result its {{solution}} shows")
-                continue
-            showing = [block for block in blocks if block.glue_keys & cell.glue_keys]
-            if not showing:
-                keys = ", ".join(sorted(cell.glue_keys))
-                problems.append(f"{where}: no {{solution}} block uses its glue keys ({keys})")
-            for block in showing:
-                if cell.source in block.code_blocks:
-                    matched += 1
-                    continue
-                shown = block.code_blocks[0] if block.code_blocks else ""
-                diff = "\n".join(
-                    difflib.unified_diff(
-                        cell.source.splitlines(), shown.splitlines(), "cell", "solution", lineterm=""
-                    )
-                )
-                problems.append(
-                    f"{where}: the solution to {block.exercise!r} shows code that differs from the cell:\n{diff}"
-                    if block.code_blocks
-                    else f"{where}: the solution to {block.exercise!r} shows no python code block; copy the cell's code into it"
-                )
-    return matched, problems
+def form_problems(chapter: Path) -> list[str]:
+    """Where a chapter's solutions depart from 'code once, in a cell inside a gated solution'."""
+    found, where = solutions(chapter), chapter.name
+    problems = [f"{where}, code cell {i + 1}: tagged 'solution' but outside any gated solution" for i in found.cells_outside]
+    problems += [f"{where}, code cell {i + 1}: inside a gated solution but not tagged 'solution'" for i in found.untagged_inside]
+    if found.unclosed:
+        problems.append(f"{where}: a {{solution-start}} has no {{solution-end}}")
+    for solution in found.solutions:
+        if solution.code_blocks:
+            problems.append(
+                f"{where}, solution to {solution.exercise}: a python code block written into the prose; "
+                "put the code in a code cell tagged 'solution' inside a gated solution"
+            )
+        if solution.gated and not solution.cells:
+            problems.append(f"{where}, solution to {solution.exercise}: gated but holds no code cell; use a plain {{solution}}")
+    return problems
 
 
-def test_chapters_have_solution_cells():
-    found = [cell for chapter in CHAPTERS for cell in solution_cells(chapter)]
-    assert found, (
-        "No content chapter has a code cell tagged 'solution' yet. Each computational "
-        "exercise needs one: it computes and glues the result, and its {solution} shows "
-        "the same code in a python code block (see teachers/index.md)."
-    )
-
-
-def test_code_shown_in_each_solution_is_the_code_of_its_solution_cell():
-    matched, problems = pairing_problems(CHAPTERS)
-    assert problems == []
-    assert matched > 0, "no solution cell is paired with a {solution} block yet"
+def test_chapters_have_computed_solutions():
+    assert [cell for chapter in CHAPTERS for cell in solution_cells(chapter)], "no content chapter has a solution cell"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_no_chapter_uses_gated_solutions(chapter):
-    # {solution-start}/{solution-end} crash the student build (traps.md #3).
-    assert not uses_gated_solutions(chapter), f"{chapter.name}: use a plain {{solution}} block instead"
+def test_each_computed_solution_is_one_gated_solution_around_its_cells(chapter):
+    assert form_problems(chapter) == []
+
+
+def test_run_it_yourself_says_what_to_change_for_every_computational_exercise():
+    page = (ROOT / "about" / "run_it_yourself.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"\{ref\}`([^`<]+)`", page))
+    computational = [s.exercise for chapter in CHAPTERS for s in solutions(chapter).solutions if s.cells]
+    assert computational, "no computational exercise found"
+    missing = [label for label in computational if label not in listed]
+    assert missing == [], "add these exercises to the list in about/run_it_yourself.md"
 
 
 # --------------------------------------------------------------------------- the checker itself
 
-CELL = 'count = sum(1 for value in [7, 3, 7] if value == 7)\nglue("demo_count", count, display=False)'
-CHAPTER = """\
+HEADER = """\
 ---
 jupytext:
   text_representation:
@@ -99,65 +73,86 @@ kernelspec:
 
 # Demo
 
-```{{exercise}} Count
+```{exercise} Count
 :label: ex-demo
 
 How many sevens?
 ```
-
+"""
+CELL = """
 ```{{code-cell}} ipython3
-:tags: [solution, remove-cell]
-{cell}
-```
+:tags: [{tags}]
 
-::::{{solution}} ex-demo
+count = sum(1 for value in [7, 3, 7] if value == 7)
+glue("demo_count", count, display=False)
+```
+"""
+GATED = """
+```{{solution-start}} ex-demo
+:class: dropdown
+```
+{cell}
+There are {{glue:text}}`demo_count` sevens.
+{prose}
+```{{solution-end}}
+```
+"""
+COPIED = """
+````{solution} ex-demo
 :class: dropdown
 
-There are {{glue:text}}`demo_count` sevens.
+There are {glue:text}`demo_count` sevens.
 
 ```python
-{shown}
+count = sum(1 for value in [7, 3, 7] if value == 7)
 ```
-::::
+````
 """
 
 
-def write_demo(tmp_path: Path, shown: str, cell: str = CELL) -> Path:
+def demo(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "demo.md"
-    path.write_text(CHAPTER.format(cell=cell, shown=shown), encoding="utf-8")
+    path.write_text(HEADER + body, encoding="utf-8")
     return path
 
 
-def test_checker_accepts_a_solution_that_shows_the_cell_code(tmp_path):
-    assert pairing_problems([write_demo(tmp_path, CELL)]) == (1, [])
+def test_checker_accepts_a_gated_solution_around_its_tagged_cell(tmp_path):
+    assert form_problems(demo(tmp_path, GATED.format(cell=CELL.format(tags="solution"), prose=""))) == []
 
 
-def test_checker_reports_a_solution_whose_code_drifted_from_the_cell(tmp_path):
-    drifted = CELL.replace("value == 7", "value >= 7")
-    matched, problems = pairing_problems([write_demo(tmp_path, drifted)])
-    assert matched == 0
-    assert len(problems) == 1 and "differs from the cell" in problems[0] and "+count" in problems[0]
+def test_checker_reports_the_old_form_a_hidden_cell_and_a_copy_of_its_code(tmp_path):
+    problems = form_problems(demo(tmp_path, CELL.format(tags="solution, remove-cell") + COPIED))
+    assert len(problems) == 2
+    assert "outside any gated solution" in problems[0] and "python code block written into the prose" in problems[1]
 
 
-def test_checker_reports_a_solution_cell_that_no_solution_shows(tmp_path):
-    cell = CELL.replace("demo_count", "orphan_count")
-    matched, problems = pairing_problems([write_demo(tmp_path, CELL, cell=cell)])
-    assert matched == 0 and "no {solution} block uses its glue keys (orphan_count)" in problems[0]
+def test_checker_reports_a_copy_inside_a_gate_an_untagged_cell_and_a_gate_left_open(tmp_path):
+    copy = "\n```python\ncount = 2\n```\n"
+    problems = form_problems(demo(tmp_path, GATED.format(cell=CELL.format(tags="remove-input"), prose=copy)))
+    assert len(problems) == 2 and "not tagged 'solution'" in problems[0] and "code block written" in problems[1]
+    unclosed = GATED.format(cell=CELL.format(tags="solution"), prose="").replace("```{solution-end}\n```\n", "")
+    assert form_problems(demo(tmp_path, unclosed)) == ["demo.md: a {solution-start} has no {solution-end}"]
+    empty = GATED.format(cell="", prose="")
+    assert ["gated but holds no code cell" in p for p in form_problems(demo(tmp_path, empty))] == [True]
 
 
-def computational_exercises(chapters: list[Path]) -> list[str]:
-    """Labels of the exercises whose solution shows code (a computational exercise)."""
-    labels = []
-    for chapter in chapters:
-        cells = solution_cells(chapter)
-        for block in solution_blocks(chapter):
-            if block.code_blocks or any(block.glue_keys & cell.glue_keys for cell in cells):
-                labels.append(block.exercise)
-    return labels
+# --------------------------------------------------------------------------- the teacher edition
 
 
-def test_run_it_yourself_says_what_to_change_for_every_computational_exercise():
-    page = (ROOT / "about" / "run_it_yourself.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"\{ref\}`([^`<]+)`", page))
-    missing = [label for label in computational_exercises(CHAPTERS) if label not in listed]
-    assert missing == [], "add these exercises to the list in about/run_it_yourself.md"
+@pytest.mark.build
+@pytest.mark.timeout(1800)
+def test_teacher_edition_shows_each_solution_cell_inside_its_solution(built_book):
+    shown = 0
+    for name in CONTENT_CHAPTERS:
+        soup = BeautifulSoup((built_book.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        code_in_solutions = [
+            normalise_code(pre.get_text(""))
+            for solution in soup.select("div.solution")
+            for pre in solution.select("div.cell_input pre")
+        ]
+        outside = [cell for cell in soup.select("div.tag_solution") if cell.find_parent("div", class_="solution") is None]
+        assert outside == [], f"{name}: a solution cell shown outside its solution"
+        for cell in solution_cells(chapter_path(name)):
+            assert cell.source in code_in_solutions, f"{name}, code cell {cell.index + 1}: not shown in its solution"
+            shown += 1
+    assert shown == sum(len(solution_cells(chapter)) for chapter in CHAPTERS) > 0

@@ -130,8 +130,8 @@ def collect_secrets(teacher_html: Path, project: Path, chapters: list[str]) -> S
         public.append(normalise(public_code(chapter_path(name, project))))
         for cell in solution_cells(chapter_path(name, project)):
             lines = {normalise(line) for line in cell.source.splitlines() if len(line.strip()) >= 20}
-            # A cell tagged 'solution' is often also 'remove-cell': its code need not be in
-            # the teacher build, so it is looked for in the student build only.
+            # Code lines are too short for phrases (MIN_WORDS): each line of 20 characters
+            # or more of every cell tagged 'solution' is looked for on its own.
             secrets.cell_code[f"chapters/{name} solution cell {cell.index + 1}"] = lines
     public_text = " ".join(public)
     for needles in (secrets.phrases, secrets.cell_code):
@@ -288,21 +288,25 @@ use_house_style()
 How many values of the list equal seven? Compute it.
 ```
 
+```{solution-start} ex-sample-count
+:class: dropdown
+```
+
 ```{code-cell} ipython3
-:tags: [solution, remove-cell]
+:tags: [solution]
 sevens_in_the_sample_list = sum(1 for value in [7, 3, 7, 1] if value == 7)
 glue("sample_sevens", sevens_in_the_sample_list, display=False)
+```
+
+The zebra-striped quokka counts {glue:text}`sample_sevens` sevens in the list.
+
+```{solution-end}
 ```
 
 ````{solution} ex-sample-count
 :class: dropdown
 
-The zebra-striped quokka counts {glue:text}`sample_sevens` sevens in the list.
-
-```python
-sevens_in_the_sample_list = sum(1 for value in [7, 3, 7, 1] if value == 7)
-glue("sample_sevens", sevens_in_the_sample_list, display=False)
-```
+A plain solution, written by a capybara in a cardigan, also goes.
 ````
 
 ```{exercise} Draw the sevens
@@ -349,6 +353,7 @@ def test_student_edition_machinery_on_a_sample_chapter(tmp_path):
     assert secrets.exercises == {"chapters/sample": ["ex-sample-count", "ex-sample-draw"]}
     needles = {n for group in [*secrets.phrases.values(), *secrets.cell_code.values()] for n in group}
     assert "The zebra-striped quokka counts 2 sevens in the list." in needles
+    assert "A plain solution, written by a capybara in a cardigan, also goes." in needles
     assert "Teaching notes: the sample chapter" in needles
     assert any("sevens_in_the_sample_list = sum" in n for n in needles)
     assert any(secrets.images.values()), "the visible solution cell's figure was not found"
@@ -360,3 +365,91 @@ def test_student_edition_machinery_on_a_sample_chapter(tmp_path):
     student_terms, teacher_terms = search_index(build_dir / "student")["terms"], search_index(build_dir / "html")["terms"]
     assert "quokka" in teacher_terms and "quokka" not in student_terms
     assert "marmalad" in teacher_terms and "marmalad" not in student_terms
+    assert "capybara" in teacher_terms and "capybara" not in student_terms
+
+
+# --------------------------------------------------------------------------- the transform, in a scratch Sphinx build
+
+SCRATCH_CONF = """\
+extensions = ["myst_parser", "sphinx_exercise", "sphinxcontrib.bibtex"{student}]
+myst_enable_extensions = ["colon_fence"]
+bibtex_bibfiles = ["refs.bib"]
+hide_solutions = False
+"""
+SCRATCH_BIB = """\
+@book{doe2000, author = {Doe, Jane}, title = {A Public Title}, year = {2000}, publisher = {P}}
+@book{roe2001, author = {Roe, Rick}, title = {A Title Cited Only In Solutions}, year = {2001}, publisher = {P}}
+"""
+SCRATCH_PAGE = """\
+# Page
+
+Public text {cite}`doe2000`, about {ref}`ex-one`.
+
+```{exercise} One
+:label: ex-one
+
+The exercise text stays.
+```
+
+```{solution-start} ex-one
+:label: sol-one
+:class: dropdown
+```
+
+Gated pangolin prose {cite}`roe2001`.
+
+```{solution-end}
+```
+
+````{solution} ex-one
+:label: sol-two
+
+Plain wombat prose {cite}`roe2001`.
+````
+
+Text after the solutions stays.
+
+```{bibliography}
+```
+"""
+
+
+def scratch_build(folder: Path, student: bool, page: str = SCRATCH_PAGE) -> tuple[str, str]:
+    """Build :data:`SCRATCH_PAGE` with Sphinx, as the student edition or not: (HTML, warnings)."""
+    import io
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    source = folder / "source"
+    source.mkdir(parents=True)
+    (source / "conf.py").write_text(SCRATCH_CONF.format(student=', "companion.book.student"' if student else ""), encoding="utf-8")
+    (source / "refs.bib").write_text(SCRATCH_BIB, encoding="utf-8")
+    (source / "index.md").write_text(page, encoding="utf-8")
+    warnings = io.StringIO()
+    with docutils_namespace():  # a second build in this process registers its nodes afresh
+        app = Sphinx(str(source), str(source), str(folder / "html"), str(folder / "doctrees"), "html", status=None, warning=warnings, freshenv=True)
+        app.build()
+    return (folder / "html" / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
+
+
+@pytest.mark.timeout(300)
+def test_student_transform_drops_gated_and_plain_solutions_with_what_they_registered(tmp_path):
+    teacher, teacher_warnings = scratch_build(tmp_path / "teacher", student=False)
+    student, student_warnings = scratch_build(tmp_path / "student", student=True)
+    assert teacher_warnings == "" and student_warnings == ""
+    # The control: sphinx-exercise renders both solutions, and the bibliography lists both works.
+    for text in ("pangolin", "wombat", "Cited Only In Solutions", "The exercise text stays", "Text after the solutions stays"):
+        assert text in teacher
+    # hide_solutions stays False (traps #3); the transform removes both kinds, and the work
+    # cited only inside them leaves the bibliography.
+    for text in ("pangolin", "wombat", "Cited Only In Solutions", 'id="sol-one"', 'id="sol-two"'):
+        assert text not in student
+    for text in ("The exercise text stays", "Text after the solutions stays", "A Public Title", 'id="ex-one"'):
+        assert text in student
+
+
+def test_student_transform_forgets_the_labels_of_removed_solutions(tmp_path):
+    # A link to a solution's label is a broken link in the student edition, as with hide_solutions.
+    _, warnings = scratch_build(tmp_path, student=True, page=SCRATCH_PAGE + "\nSee {ref}`sol-one`.\n")
+    assert "undefined label: 'sol-one'" in warnings

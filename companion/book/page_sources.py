@@ -7,6 +7,8 @@ what that edition's build removes from the pages (:mod:`companion.book.student`)
 
 * code cells tagged ``solution``;
 * ``{solution}`` blocks (sphinx-exercise), fenced with backticks or colons;
+* gated solutions: everything from a ``{solution-start}`` block to the end of the next
+  ``{solution-end}`` block, across cells (a computed solution's code cell sits between);
 * ``{only} not student`` blocks (teacher-only text and links to the teacher pages).
 """
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 import jupytext
 from nbformat import NotebookNode
 
-#: Cell tag of the cells that compute a solution's result (as in companion.book.student).
+#: Cell tag of the code cells of a solution (as in companion.book.student).
 SOLUTION_TAG = "solution"
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<argument>.*)$")
 
@@ -28,6 +30,15 @@ def removed_block(name: str, argument: str) -> bool:
 
 def strip_blocks(markdown: str) -> str:
     """``markdown`` without its solution and teacher-only directive blocks (nested ones too)."""
+    return _strip_blocks(markdown, in_gate=False)[0]
+
+
+def _strip_blocks(markdown: str, in_gate: bool) -> tuple[str, bool]:
+    """:func:`strip_blocks` of one cell, for a page read cell by cell.
+
+    ``in_gate`` says whether the cell starts inside a gated solution (a ``{solution-start}``
+    in an earlier cell not closed yet); the second value says whether it ends inside one.
+    """
     kept: list[str] = []
     closing: str | None = None  # the fence that ends the block being removed
     for line in markdown.splitlines(keepends=True):
@@ -36,11 +47,16 @@ def strip_blocks(markdown: str) -> str:
                 closing = None
             continue
         match = FENCE.match(line)
+        if match and match["name"] in {"solution-start", "solution-end"}:
+            in_gate, closing = match["name"] == "solution-start", match["fence"]
+            continue
+        if in_gate:
+            continue
         if match and removed_block(match["name"], match["argument"]):
             closing = match["fence"]
             continue
         kept.append(line)
-    return "".join(kept)
+    return "".join(kept), in_gate
 
 
 def read_page(text: str) -> NotebookNode:
@@ -49,13 +65,30 @@ def read_page(text: str) -> NotebookNode:
 
 
 def strip_solutions(notebook: NotebookNode) -> NotebookNode:
-    """A copy of ``notebook`` without solution cells and solution or teacher-only blocks."""
+    """A copy of ``notebook`` without solutions (plain, gated, solution cells) and teacher-only blocks."""
     stripped = jupytext.reads(jupytext.writes(notebook, fmt="ipynb"), fmt="ipynb")
-    stripped.cells = [c for c in stripped.cells if SOLUTION_TAG not in c.get("metadata", {}).get("tags", [])]
+    kept: list[NotebookNode] = []
+    in_gate, cut = False, False  # cut: something was removed since the last kept cell
     for cell in stripped.cells:
-        if cell.cell_type == "markdown":
-            cell.source = strip_blocks(cell.source)
-    stripped.cells = [c for c in stripped.cells if c.cell_type != "markdown" or c.source.strip()]
+        if cell.cell_type != "markdown":
+            if in_gate or SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+                cut = True
+            else:
+                kept.append(cell)
+                cut = False
+            continue
+        source, in_gate = _strip_blocks(cell.source, in_gate)
+        cut = cut or source != cell.source
+        if not source.strip():
+            continue
+        if cut and kept and kept[-1].cell_type == "markdown":
+            # Two markdown cells that a removed solution kept apart read as one.
+            kept[-1].source = kept[-1].source.rstrip("\n") + "\n\n" + source.strip("\n")
+        else:
+            cell.source = source.strip("\n") if cut else source
+            kept.append(cell)
+        cut = False
+    stripped.cells = kept
     return stripped
 
 
