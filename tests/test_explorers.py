@@ -478,13 +478,13 @@ def test_timeline_presets_are_few_named_and_each_selects_what_it_says(dated):
     assert set(by_label["United States"]["partner"].astype(str)) == {"United States"}
     grouped = set(ex.TOPICS["russia"].partners + ex.TOPICS["china"].partners)
     assert set(by_label["Russia and China"]["partner"].astype(str)) <= grouped
-    assert not set(by_label["Context from outside sources"]["source"]) & set(ARTICLE_KEYS)
+    assert not set(by_label["Context events"]["source"]) & set(ARTICLE_KEYS)
 
 
 def test_a_timeline_preset_that_selects_nothing_is_left_out():
     only_articles = ex.timeline_events(small_events()).query("source in @ARTICLE_KEYS", local_dict={"ARTICLE_KEYS": list(ARTICLE_KEYS)})
     labels = [p.label for p in ex.timeline_presets(only_articles)]
-    assert "Context from outside sources" not in labels and "Every event" in labels
+    assert "Context events" not in labels and "Every event" in labels
 
 
 def test_balance_presets_weigh_every_mechanism_differently_and_start_with_the_defaults():
