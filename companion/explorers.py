@@ -869,7 +869,7 @@ def timeline_presets(events: pd.DataFrame) -> list[Preset]:
             {"partners": russia_china},
         ),
         Preset(
-            "Context from outside sources",
+            "Context events",
             "Only the context events, which come from outside sources, not from the two articles.",
             {"origin": "context"},
         ),

@@ -112,7 +112,8 @@ def figure_html(fig: Figure, alt: str) -> str:
         fig.savefig(buffer, format="svg", metadata=_NO_SVG_METADATA)
     svg = _FONT_FAMILY.sub(lambda m: m.group(0) if m.group(1).rstrip().endswith("sans-serif") else f"{m.group(0)}, sans-serif", buffer.getvalue().decode("utf-8"))
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img class="explorer-figure" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
+    # Never wider than its box: on a phone the figure shrinks instead of making the view scroll.
+    return f'<img class="explorer-figure" style="max-width: 100%; height: auto" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
 def table_html(table: pd.DataFrame) -> str:
@@ -164,10 +165,20 @@ class View:
         return shown
 
     def html(self, why: str = "") -> str:
-        """The whole view as one piece of HTML: ``why`` (a preset's reason), summary, figure, table."""
+        """The whole view as one piece of HTML: ``why`` (a preset's reason), summary, figure, table.
+
+        The table scrolls sideways in a region of its own, which a keyboard can reach
+        (tab stop) and a screen reader names, instead of widening the view on a phone.
+        """
         parts = [f'<p class="explorer-preset-why">{html.escape(why)}</p>'] if why else []
         parts.append(self.summary_html())
-        parts += [output["data"]["text/html"] for output in self.outputs()]
+        if self.figure is not None:
+            parts.append(figure_html(self.figure, self.figure_alt))
+        if self.table is not None:
+            parts.append(
+                '<div class="explorer-table-scroll" role="region" aria-label="Table of this view" tabindex="0" '
+                f'style="overflow-x: auto; max-width: 100%">{self.table_html()}</div>'
+            )
         return "".join(parts)
 
 
@@ -272,7 +283,9 @@ class PresetExplorer:
                 self.menu_tooltip,
             )
             # The pages share one layout and one style: fewer models in the page's widget state.
-            layout, style = widgets.Layout(width="100%"), HTMLStyle()
+            # A block, not ipywidgets' flex row: a flex item cannot shrink below its widest
+            # content, so the figure and table could not fit a phone's width.
+            layout, style = widgets.Layout(width="100%", display="block"), HTMLStyle()
             pages = [widgets.HTML(view.html(preset.why), layout=layout, style=style) for preset, view in zip(self.presets, self.views)]
             self.stack = widgets.Stack(pages, selected_index=0, layout=widgets.Layout(width="100%"))
             self.stack.add_class("explorer-views")

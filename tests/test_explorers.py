@@ -424,7 +424,7 @@ def test_timeline_explorer_follows_its_controls(explorers_made, dated):
 def test_explorer_output_holds_a_figure_with_alt_text_and_a_short_table(explorers_made):
     outputs = explorers_made["timeline"].default_view.outputs()
     figure, table = (o["data"]["text/html"] for o in outputs)
-    assert re.search(r'<img class="explorer-figure" alt="Timeline of \d+ events[^"]*" src="data:image/svg\+xml;base64,', figure)
+    assert re.search(r'<img class="explorer-figure" style="max-width: 100%; height: auto" alt="Timeline of \d+ events[^"]*" src="data:image/svg\+xml;base64,', figure)
     assert table.count("<tr>") <= ui.MAX_TABLE_ROWS + 2 and "The first 20 of" in table
     static = explorers_made["timeline"].static_html()
     assert static.startswith('<div class="explorer-static"><img') and "explorer-static-caption" in static
@@ -492,7 +492,7 @@ def test_figure_markup_is_identical_for_identical_figures(dated):
     first = ui.figure_html(ex.timeline_figure(chosen), "alt")
     second = ui.figure_html(ex.timeline_figure(chosen), "alt")
     assert first == second
-    assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith('<img class="explorer-figure" alt="a &quot;quoted&quot; &lt;alt&gt;"')
+    assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith('<img class="explorer-figure" style="max-width: 100%; height: auto" alt="a &quot;quoted&quot; &lt;alt&gt;"')
 
 
 def test_text_tables_drop_the_right_aligning_dataframe_class_and_number_tables_keep_it(data):
@@ -526,13 +526,13 @@ def test_timeline_presets_are_few_named_and_each_selects_what_it_says(dated, dat
     assert set(by_label["United States"]["partner"].astype(str)) == {"United States"}
     grouped = set(ex.TOPICS["russia"].partners + ex.TOPICS["china"].partners)
     assert set(by_label["Russia and China"]["partner"].astype(str)) <= grouped
-    assert not set(by_label["Context from outside sources"]["source"]) & set(ARTICLE_KEYS)
+    assert not set(by_label["Context events"]["source"]) & set(ARTICLE_KEYS)
 
 
 def test_a_timeline_preset_that_selects_nothing_is_left_out():
     only_articles = ex.timeline_events(small_events()).query("source in @ARTICLE_KEYS", local_dict={"ARTICLE_KEYS": list(ARTICLE_KEYS)})
     labels = [p.label for p in ex.timeline_presets(only_articles)]
-    assert "Context from outside sources" not in labels and "Every event" in labels
+    assert "Context events" not in labels and "Every event" in labels
 
 
 def test_balance_presets_weigh_every_mechanism_differently_and_start_with_the_defaults():
@@ -592,6 +592,7 @@ def test_preset_explorer_is_a_menu_jslinked_to_a_stack_of_distinct_views(preset_
         assert page.startswith(f'<p class="explorer-preset-why">{html.escape(preset.why)}</p>' if preset.why else "<p class=")
         assert view.summary_html() in page and view.table_html() in page
         assert (view.figure is not None) == ('<img class="explorer-figure"' in page)
+        assert '<div class="explorer-table-scroll" role="region" aria-label=' in page and 'tabindex="0"' in page
     assert len(set(pages)) == len(pages), "two presets show the same view"
     drawn = list(all_widgets(explorer.box))
     assert not [type(w).__name__ for w in drawn if isinstance(w, LIVE_ONLY)], "a control that needs a kernel is drawn"

@@ -28,7 +28,9 @@ PAGES = book_pages()
 CONTROLS = (
     ".jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets textarea, .jupyter-widgets button, "
     ".jupyter-widgets [role='slider'], .jupyter-widgets [role='button'], .jupyter-widgets [role='checkbox'], "
-    ".jupyter-widgets [contenteditable='true'], .jupyter-widgets [tabindex]:not([tabindex='-1'])"
+    ".jupyter-widgets [contenteditable='true'], "
+    # A table's scroll region is a tab stop (so a keyboard can scroll it) but no control.
+    ".jupyter-widgets [tabindex]:not([tabindex='-1']):not(.explorer-table-scroll[role='region'])"
 )
 #: A presets menu: a single-choice select in an explorer, next to its stack of views.
 MENU = ".companion-explorer > .widget-dropdown select:not([multiple])"
