@@ -47,7 +47,42 @@ from companion.links import browse_url
 #: a chapter that pastes a number with ``{glue:text}`` or ``{glue}`` adds its name here with
 #: the reason (a test enforces it). Keep reasons specific: what the number is and why no
 #: view of rows stands behind it.
-EXEMPT_NUMBERS: dict[str, str] = {}
+EXEMPT_NUMBERS: dict[str, str] = {
+    # appendix/timeline.md: the timeline merges two tables (events, context), one event per
+    # fact and date, so these counts have no single table's view; their parts link
+    # (n_nurgaliev, n_edm, n_context_rows_drawn).
+    "n_dated": "events of the timeline: rows of the events table and of the context layer merged",
+    "n_context": "context events: one per fact and date, each merged from several context rows",
+    "n_day": "timeline events dated to the day, over the events table and the context layer merged",
+    "n_month": "timeline events dated to the month, over the events table and the context layer merged",
+    "n_year": "timeline events dated to the year, over the events table and the context layer merged",
+    "n_flagged": "timeline events with a flag, over the events table and the context layer merged",
+    # chapters/education_exercises.md
+    "edu_colleges": "a list of names (the U.S. colleges), not a number",
+    "edu_cb_gap": "a difference of two years from two tables (context, exercises); both years link",
+    # chapters/outlook.md
+    "outlook_rumsfeld_reason": "the flag's reason, quoted: text, not a number",
+    # chapters/outside_evidence.md: counts of verdicts, rows computed by companion.verdicts and
+    # shown in the verdict table on the same page, not rows of a data table.
+    "n_verdicts": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_consistent": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_partly": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_inconsistent": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_depends": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_disagree": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_outside": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_undecided": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    # chapters/russia_china.md: a tie is a row of events, equipment or memberships
+    # (companion.ties), so a total over kinds spans three tables and has no one view.
+    "rc_n_ties": "ties are rows of three tables (events, equipment, memberships)",
+    "rc_n_partners": "partners of the tie count: a count of values, over three tables",
+    "rc_top_total": "ties are rows of three tables (events, equipment, memberships)",
+    "rc_us_total": "ties are rows of three tables (events, equipment, memberships)",
+    "rc_russia_total": "ties are rows of three tables (events, equipment, memberships)",
+    "rc_china_total": "ties are rows of three tables (events, equipment, memberships)",
+    "rc_top_partner": "a partner's name, not a number",
+    "rc_least": "partners' names, not a number",
+}
 
 #: The class every glued number link carries; the built-page test finds links by it.
 LINK_CLASS = "glued-number"
