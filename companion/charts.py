@@ -20,9 +20,9 @@ from companion.figures import OKABE_ITO, OTHER_COLOUR, new_figure, partner_colou
 
 #: How each role of ``exercise_participants`` is drawn: a host is a square, an observer open.
 ROLE_MARKERS = {
-    "host": dict(marker="s", fillstyle="full"),
-    "participant": dict(marker="o", fillstyle="full"),
-    "observer": dict(marker="o", fillstyle="none"),
+    "host": {"marker": "s", "fillstyle": "full"},
+    "participant": {"marker": "o", "fillstyle": "full"},
+    "observer": {"marker": "o", "fillstyle": "none"},
 }
 
 
