@@ -354,6 +354,8 @@ def timeline_explorer(
         chosen = explorers.filter_events(dated, partners, categories, years, origin)
         # The outside dates stay in the book's full table; this one must fit beside the controls.
         table = explorers.timeline_table(chosen, flags).drop(columns="outside date", errors="ignore")
+        # Sources by name, as in the book's full table: a reader sees no bibliography keys.
+        table["source"] = table["source"].map(lambda key: explorers.ARTICLE_SHORT.get(key, explorers.OUTSIDE_SHORT))
         note = ""
         if len(table) > MAX_TABLE_ROWS:
             note = f"The first {MAX_TABLE_ROWS} of {len(table)} events" + ("; narrow the selection to list the others." if live else ".")
