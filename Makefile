@@ -34,7 +34,7 @@ WIDGETS_DIST := $(NODE_MODULES)/@jupyter-widgets/html-manager/dist
 TABLESORT := _extra/vendor/tablesort
 TABLESORT_DIST := $(NODE_MODULES)/tablesort/dist
 
-.PHONY: book book-student seminar handouts test test-fast check-data lab setup system-deps clean lock publish
+.PHONY: book book-student seminar handouts test test-fast lint format check-data lab setup system-deps clean lock publish
 
 ## Environment -----------------------------------------------------------------
 
@@ -139,11 +139,52 @@ publish: $(VENV)/.installed-lock
 
 ## Tests -----------------------------------------------------------------------
 
-test: setup system-deps
-	$(PY) -m pytest
+# The CI gate: the lint, then the whole suite; prints how long it took (set-up included) and
+# how it ended (make itself exits 2 on any failure, so pytest's own exit code is printed).
+# The lint is a prerequisite, not a recursive make, so `make -n test` runs nothing.
+MAKE_STARTED := $(shell date +%s)
+test: setup system-deps lint
+	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	case $$status in 0) result="passed";; 1) result="tests failed";; 5) result="no tests collected";; \
+	  *) result="pytest stopped with exit code $$status (2 interrupted, 3 internal error, 4 usage error)";; esac; \
+	echo "make test: $$result in $$(( $$(date +%s) - $(MAKE_STARTED) )) s (set-up and lint included)"; \
+	exit $$status
 
+# Quick feedback while editing: no build of the book, no browser (runs without Chromium),
+# about a minute on two cores. The tests left out are marked `build` or `browser` (pytest.ini).
 test-fast: setup
-	$(PY) -m pytest -m "not build"
+	$(PY) -m pytest -m "not build and not browser" $(PYTEST_ARGS)
+
+# Ruff (configured in pyproject.toml) over the package, the tools and the tests, and over
+# the code cells of every page with code, through jupytext: it hands ruff each page as a
+# notebook, so findings name a cell ("chapters/nato-x1y2.ipynb:cell 18:2:34": the file is
+# jupytext's temporary copy of chapters/nato.md, the cells count every cell, Markdown ones too).
+# Code shown on the book's pages keeps to 100 columns. `make format` fixes what it can.
+RUFF := $(VENV)/bin/ruff
+LINT_DIRS := companion tools tests
+CODE_PAGES = $(shell grep -l '^```{code-cell}' chapters/*.md appendix/*.md teachers/*.md about/*.md 2>/dev/null)
+PAGE_LINE_LENGTH := 100
+# jupytext would otherwise stamp its own version into the header of every page it writes.
+JUPYTEXT_PIPE = $(VENV)/bin/jupytext --quiet --pipe-fmt ipynb \
+  --opt notebook_metadata_filter=-jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
+
+lint: $(VENV)/.installed-lock
+	$(RUFF) check $(LINT_DIRS)
+	$(RUFF) format --check $(LINT_DIRS)
+	@status=0; for page in $(CODE_PAGES); do \
+	  $(JUPYTEXT_PIPE) --check "$(RUFF) check --quiet --line-length $(PAGE_LINE_LENGTH) {}" \
+	    --check "$(RUFF) format --check --quiet --line-length $(PAGE_LINE_LENGTH) {}" $$page || status=1; \
+	done; \
+	if [ $$status -ne 0 ]; then echo "make lint: the code cells above need fixing ('make format' fixes most)" >&2; fi; \
+	exit $$status
+
+# Rewrites the code in place: ruff's safe fixes (sorted imports, unused imports) and its
+# formatter, over the same files as `make lint`; a page's Markdown and cell options are kept.
+format: $(VENV)/.installed-lock
+	$(RUFF) check --fix-only --quiet $(LINT_DIRS)
+	$(RUFF) format --quiet $(LINT_DIRS)
+	$(JUPYTEXT_PIPE) --pipe "$(RUFF) check --fix-only --quiet --line-length $(PAGE_LINE_LENGTH) {}" \
+	  --pipe "$(RUFF) format --quiet --line-length $(PAGE_LINE_LENGTH) {}" $(CODE_PAGES)
 
 # Build times and page weights and load times on this machine, from a copy of the project
 # (about/performance.md); not part of `make test`. BENCH_ARGS="--runs 1" for a single run.

@@ -4,7 +4,11 @@ Never a downloaded browser: Playwright is pointed at the system package, with th
 that keep it from reaching the network on its own (updates, sync, first-run checks).
 """
 
-CHROMIUM = "/usr/bin/chromium"
+import os
+
+# COMPANION_CHROMIUM names another executable; a missing one makes the browser tests skip
+# (`COMPANION_CHROMIUM=/nonexistent make test-fast` shows the fast tier needs no browser).
+CHROMIUM = os.environ.get("COMPANION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

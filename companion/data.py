@@ -483,7 +483,7 @@ def _typed_frame(data_dir: Path, resource: dict) -> pd.DataFrame:
             frame[name] = pd.to_numeric(column).astype("Float64")
         elif kind == "boolean":
             truthy = set(field.get("trueValues", ["true", "True", "TRUE", "1"]))
-            frame[name] = column.map(lambda v: None if v is None else v in truthy).astype("boolean")
+            frame[name] = column.map(lambda v: None if v is None else v in truthy)  # noqa: B023 - called at once.astype("boolean")
         else:
             frame[name] = column.astype("string")
     if "date" in frame.columns and "date_precision" in frame.columns:

@@ -288,7 +288,7 @@ class Article:
                 and previous.section == block.section
                 and previous.number + 1 == block.number
             ):
-                parts[-1] = re.sub(r"(\d+)(?:-\d+)?$", lambda m: f"{m.group(1)}-{block.number}", parts[-1])
+                parts[-1] = re.sub(r"(\d+)(?:-\d+)?$", lambda m: f"{m.group(1)}-{block.number}", parts[-1])  # noqa: B023 - called at once
             else:
                 parts.append(block.label)
             previous = block

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
 from companion.chromium import CHROMIUM, CHROMIUM_ARGS, chromium_version  # noqa: F401 - re-exported
 from companion.project import LOCAL_HOSTS, QuietHandler, StaticSite, book_pages  # noqa: F401 - re-exported
+
+ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ALLOWLIST_FILE = Path(__file__).resolve().parent / "allowlist.yaml"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -475,7 +477,12 @@ def served_book(built_book) -> Iterator[StaticSite]:
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Chromium]:
-    """One Chromium for the whole run."""
+    """One Chromium for the whole run; without one the browser tests skip (on CI they fail)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"no Chromium at {CHROMIUM} (make system-deps installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     browser = Chromium()
     yield browser
     browser.close()

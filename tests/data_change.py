@@ -8,7 +8,6 @@ fields are touched (no keys, vocabularies, patterns, sources, locators or eviden
 from __future__ import annotations
 
 import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -77,7 +77,7 @@ def test_headings_are_in_order(crawl, page):
     if levels[:1] != [1]:
         problems.append(f"the first heading is {visit.headings[:1]}, not an h1")
     if levels.count(1) != 1:
-        problems.append(f"{levels.count(1)} h1 headings: {[t for l, t in visit.headings if l == 1]}")
+        problems.append(f"{levels.count(1)} h1 headings: {[t for level, t in visit.headings if level == 1]}")
     for (before, _), (level, text) in zip(visit.headings, visit.headings[1:]):
         if level > before + 1:
             problems.append(f"h{before} is followed by h{level} {text!r}")

@@ -103,8 +103,8 @@ def test_sipri_tables_name_sipri_terms_and_credit_line():
     for resource in read_raw_descriptor()["resources"]:
         publishers = " ".join(s.get("publisher", "") for s in resource.get("sources", []))
         if "SIPRI" in publishers and resource["name"].startswith("sipri"):
-            credits = [lic.get("credit") for lic in resource["licenses"]]
-            assert "Information from the SIPRI Arms Transfers Database" in credits, resource["name"]
+            credit_lines = [lic.get("credit") for lic in resource["licenses"]]
+            assert "Information from the SIPRI Arms Transfers Database" in credit_lines, resource["name"]
             assert any(lic["name"] == "other-nc" for lic in resource["licenses"]), resource["name"]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import subprocess
-import sys
 from pathlib import Path
 
 from conftest import ROOT, VENV, copy_project

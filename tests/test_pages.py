@@ -160,7 +160,7 @@ def test_search_finds_a_word_that_only_a_data_row_contains(built_book):
         if relative not in GENERATED and not relative.startswith(("_", "genindex", "search", BROWSE_DIR)):
             prose |= words(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" "))
     data_words = set()
-    for resource, rows in tables().values():
+    for _resource, rows in tables().values():
         for row in rows:
             # bibliography keys are shown as citations, not as the key itself
             data_words |= words(" ".join(v for k, v in row.items() if k not in ("source", "contrary_source", "locator")))

@@ -1,7 +1,6 @@
 """Verdicts are declared rules: windows, variants, open flags and degenerate inputs."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest

@@ -26,7 +26,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
+from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
 from companion.links import row_anchor, slug
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
