@@ -117,6 +117,9 @@ class DataTableDirective(DataDirective):
         longest = {i: max([len(row.get(n) or "") for row in table.rows] or [0]) for i, n in enumerate(names)}
         grid = grid_table(names, body, {i for i, length in longest.items() if length > LONG_VALUE}, anchors)
         grid["classes"].append("companion-browse")
+        # Values are shown exactly as the CSV holds them: Sphinx's smart quotes would turn a
+        # value's "x" into “x” (an evidence phrase would no longer match its source).
+        grid["support_smartquotes"] = False
         grid.next_node(nodes.table)["classes"].append("companion-browse-table")
         rows = [
             {"anchor": anchor, "id": table.row_id(number, row), "values": [row.get(n) or "" for n in names]}
