@@ -17,11 +17,11 @@ SHOWN = ["date", "statement", "source", "flag"]
 
 #: How ``glue_table`` shows the identifiers of a context table: the row id as a link to the
 #: row in the data browser, the source as a citation (never as a bare key).
-CONTEXT_LINKS = {"id": "row:context", "source": "cite"}
+CONTEXT_LINKS = {"row": "row:context", "source": "cite"}
 
 
 def context_table(context: pd.DataFrame, ids: Sequence[str], flags: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The context rows named by ``ids``, in date order, indexed by row id.
+    """The context rows named by ``ids``, in date order, indexed by row id (the index is named ``row``).
 
     Columns: ``date`` (as precise as the source), ``statement`` (the row's summary of its
     source), ``source`` (its references.bib key) and ``flag`` (the kinds of flag raised on
@@ -35,4 +35,4 @@ def context_table(context: pd.DataFrame, ids: Sequence[str], flags: pd.DataFrame
         raise KeyError(f"no context rows with ids {missing}")
     chosen = context[context["id"].isin(list(ids))]
     chosen = with_flags(chosen, flags, "context").sort_values(["start", "id"])
-    return chosen.set_index("id")[SHOWN]
+    return chosen.set_index("id")[SHOWN].rename_axis("row")

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from companion.bars import grouped_bars, grouped_barh
+from companion.bars import grouped_barh, grouped_bars
 from companion.dates import long_date
 from companion.maps import label_without_overlap, outer_rings, places_map
 from companion.timelines import road_figure, road_label, sipri_deliveries, timeline_figure

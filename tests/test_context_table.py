@@ -39,4 +39,5 @@ def test_glued_with_its_links_the_id_and_source_are_roles_and_the_statement_stay
 
     row = markdown_table(context_table(data.context, ["ctx-09-4"], data.flags), links=CONTEXT_LINKS).splitlines()[2]
     assert row.startswith("| {ref}`ctx-09-4 <row-context-ctx-09-4>` |")
+    assert markdown_table(context_table(data.context, ["ctx-09-4"]), links=CONTEXT_LINKS).startswith("| row | date |")
     assert "{cite}`itartass2011pfp`" in row and "(source:" not in row
