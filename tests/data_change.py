@@ -28,7 +28,7 @@ USED_AS_KEYS = {("equipment", "item")}  # chapters/outside_evidence.md maps item
 
 
 #: The value of the targeted change: a place's present-day name. Only the chapters that read
-#: the places table (the introduction's map, the NATO chapter) and the pages generated from
+#: the places table (the introduction's map, the military-technical and NATO chapters) and the pages generated from
 #: data may change.
 TARGET_TABLE, TARGET_ROW, TARGET_FIELD = "places", "almaty", "today_name"
 TARGET_SENTINEL = "Almaty (targeted sentinel 9c1f)"
