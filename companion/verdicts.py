@@ -44,7 +44,8 @@ AID_CATEGORY = "Military and police aid (sum of years)"
 AID_BINS = ("2001-2005", "2006-2010")
 
 #: Short statuses, in the order a summary lists them.
-STATUSES = ("consistent", "consistent in part", "inconsistent", "depends", "sources disagree",
+STATUSES = ("consistent", "consistent in part", "inconsistent", "not borne out",
+            "plan not carried out in the register", "depends", "sources disagree",
             "outside the data's scope", "cannot be decided")
 
 
@@ -192,6 +193,23 @@ def russia_delivers_when_us_does(deliveries: pd.DataFrame, window: Window) -> Ou
     return Outcome(all(float(russia.get(y, 0)) > 0 for y in us_years), evidence)
 
 
+def us_left_without_deal(register: pd.DataFrame, window: Window, deal: object) -> Outcome:
+    """Kazakhstan still received U.S. major weapons in ``window`` once ``deal`` is set aside.
+
+    The register covers Kazakhstan alone, so it cannot rank recipients and is never joined to
+    the 2022 table. It checks one thing: whether Kazakhstan's U.S. volume, which the 2022 table
+    ranks first against zeros for every other recipient, is left at all without the deal.
+    """
+    rows = deliveries_from_register(register, drop_deal=deal)
+    rows = in_window(rows, window)
+    us = rows[rows["supplier"] == "United States"]
+    left = float(us["tiv_million"].sum())
+    years = ", ".join(str(y) for y in sorted(set(us["year"]))) or "none"
+    evidence = (f"U.S. TIV to Kazakhstan left without deal {deal}, {span(window)}: {_tiv(left)} "
+                f"(years: {years}); the register has no other recipients to rank")
+    return Outcome(left > 0, evidence)
+
+
 def china_share(deliveries: pd.DataFrame, window: Window) -> Outcome:
     """China's share of Kazakhstan's imports: evidence only, it decides nothing."""
     rows = in_window(deliveries, window)
@@ -293,7 +311,11 @@ class Rule:
     (plus the register with and without its largest deal when ``register_variant``),
     ``"register"`` on the trade register in each window, ``"aid_compare"`` and
     ``"aid_growth"`` on the Security Assistance Monitor figures, ``"scope"`` not at all
-    (``scope_status`` says why).
+    (``scope_status`` says why). A rule that compares recipients cannot run on the register
+    (Kazakhstan only); its ``without_deal_test`` runs on the register without the largest deal
+    of ``largest_of`` instead, to state how much the verdict rests on that deal.
+    ``fail_status`` is the short status when the test fails everywhere: "inconsistent" only
+    where the data measure what the claim says.
     """
 
     id: str
@@ -308,6 +330,8 @@ class Rule:
     test: Callable | None = None
     register_variant: bool = False
     largest_of: str | None = None
+    without_deal_test: Callable | None = None
+    fail_status: str = "inconsistent"
     disputed_flag: str | None = None
     scope_status: str | None = None
     agree: str = "consistent"
@@ -329,9 +353,11 @@ RULES: tuple[Rule, ...] = (
         "'leading role' compared with the other Central Asian states is a ranking, so the test is a "
         "ranking; an all-zero series or a tie names no leader. A comparison of recipients needs "
         "the 2022 table (the register covers Kazakhstan only), so it runs in the two windows only.",
-        "arms", us_leads_recipients,
+        "arms", us_leads_recipients, largest_of="United States", without_deal_test=us_left_without_deal,
         note="All U.S. volume to Kazakhstan in these windows is Huey II helicopters, whose dating is "
-             "flagged (flag-huey-deliveries).",
+             "flagged (flag-huey-deliveries). Without deal 35392 (the six Huey IIs the register dates "
+             "to 2004) what remains is the two of deal 40033, delivered in 2007, the year the article "
+             "was written.",
     ),
     Rule(
         "leading-role-aid", "arguments", "arg-kz-leading-role",
@@ -359,9 +385,11 @@ RULES: tuple[Rule, ...] = (
         "above half, one supplier outweighs all others together, the plainest sense of one power "
         "growing 'excessively' strong in this measure; the claim names no figure, and Russia's "
         "share is far above half in every window, so any threshold up to its lowest share gives "
-        "the same verdict. The data measure an outcome, not the motive the claim states.",
+        "the same verdict. The data measure an outcome in one channel, arms imports, not the motive "
+        "the claim states nor the balance of forces in the region.",
         "arms", no_supplier_above_half, register_variant=True, largest_of=None,
-        disagree="inconsistent",
+        disagree="not borne out in arms imports (SIPRI deliveries, 2022 table),", fail_status="not borne out",
+        tail="; the motive and the regional balance of forces are outside what the data measure",
     ),
     Rule(
         "tazhin-arms", "arguments", "arg-tazhin-no-exclusion",
@@ -370,6 +398,7 @@ RULES: tuple[Rule, ...] = (
         "'does not exclude' fails only if U.S. deliveries come with Russian ones stopping; a year "
         "of U.S. deliveries without any from Russia would be the first sign of that.",
         "arms", russia_delivers_when_us_does, register_variant=True, largest_of="United States",
+        tail="; that Kazakhstan is 'a reliable strategic partner' of all three powers is not measured",
     ),
     Rule(
         "edm-ties-scope", "arguments", "arg-edm-ties-russia-china",
@@ -396,8 +425,13 @@ RULES: tuple[Rule, ...] = (
         "none delivered before 2007, when the article still writes of a plan",
         "the article's future tense ('is going to deliver') is contradicted by any earlier delivery.",
         "register", us_delivered("UH-1H Huey-2"), disputed_flag="flag-huey-deliveries",
-        note="The register's count is shown as one side of the dispute; press reports cited by the "
-             "flag date the first contract to 2007.",
+        context=("ctx-23-1", "ctx-23-4", "ctx-23-5"),
+        note="The register's count is one side of the dispute. AFP reported in February 2004 that UH-1 "
+             "Huey helicopters had been supplied (ctx-23-1), which sides with the register if those "
+             "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002 "
+             "(ctx-23-4); a Flightglobal blog reading a 2010 cable says only two of eight planned "
+             "were funded (ctx-23-5). Press reports of a contract in 2007 exist only in the "
+             "project's working notes, not in its reference data. The flag stays open.",
     ),
     Rule(
         "hummer-scope", "equipment", "eq-hummer-2005-07-01",
@@ -414,16 +448,23 @@ RULES: tuple[Rule, ...] = (
         "the article puts the aircraft in the five-year plan (programme five-year-plan), so any "
         "delivery from 2003 counts, up to 2010 and up to the register's last year, 2024.",
         "register", us_delivered("C-130"),
-        disagree="no U.S. C-130 in the trade register,",
+        disagree="plan not carried out in the register: no U.S. C-130 delivered in",
+        fail_status="plan not carried out in the register",
+        note="The register shows what became of the plan, not whether the article reported the "
+             "plan's contents correctly.",
     ),
     Rule(
         "warship-register", "equipment", "eq-warship-planned",
         "U.S. ship deliveries in the trade register", REGISTER, ((2003, 2010), (2003, 2024)),
         "at least one U.S. ship delivered",
         "the article puts the warship in the five-year plan (programme five-year-plan), so any "
-        "U.S. ship from 2003 counts; SIPRI counts ships of every size.",
+        "U.S. ship from 2003 counts. SIPRI covers only major conventional weapons, so a vessel "
+        "below its threshold would be missing from the register whatever was delivered.",
         "register", us_delivered(None, "Ships"),
-        disagree="no U.S. ship in the trade register,",
+        disagree="plan not carried out in the register: no U.S. ship delivered in",
+        fail_status="plan not carried out in the register",
+        note="The register shows what became of the plan, not whether the article reported the "
+             "plan's contents correctly.",
     ),
     Rule(
         "imet-scope", "claims", "claim-imet-trained",
@@ -478,6 +519,13 @@ def run_variants(rule: Rule, data: SimpleNamespace) -> tuple[Variant, ...]:
     if rule.kind == "register" or getattr(rule.test, "needs_register", False):
         return tuple(Variant(span(w), rule.test(None, w, register)) for w in rule.windows)
     variants = [Variant(span(w), rule.test(deliveries_from_tiv(data.sipri_tiv), w)) for w in rule.windows]
+    if rule.without_deal_test is not None:
+        for w in rule.windows:
+            deal = largest_deal(register, w, rule.largest_of)
+            if deal is not None:
+                label = (f"register {span(w)} without deal {deal['deal']} "
+                         f"({deal['supplier']} {deal['designation']}, {_tiv(deal['tiv'])} TIV)")
+                variants.append(Variant(label, rule.without_deal_test(register, w, deal["deal"])))
     if rule.register_variant:
         for w in rule.windows:
             variants.append(Variant(f"register {span(w)}", rule.test(deliveries_from_register(register), w)))
@@ -523,13 +571,16 @@ def decide(rule: Rule, variants: tuple[Variant, ...], flags: pd.DataFrame) -> Ve
     undecided = [v for v in variants if v.outcome.holds is None]
     suffix = f" (undecided in {', '.join(v.label for v in undecided)})" if undecided else ""
     main = " and ".join(v.label for v in decided if not v.label.startswith("register "))
-    if any(v.label.startswith("register ") for v in decided):
+    on_register = [v for v in decided if v.label.startswith("register ")]
+    if on_register and all("without deal" in v.label for v in on_register):
+        main += "; also in the trade register without its largest deal"
+    elif on_register:
         main += "; also in the trade register with and without its largest deal"
     if holding:
         status = "consistent in part" if rule.agree == "consistent in part" else "consistent"
         wording = f"{rule.agree} with {rule.source} {main}" if rule.agree.startswith("consistent") else f"{rule.agree} {main}"
     else:
-        status = "inconsistent"
+        status = rule.fail_status
         wording = (f"{rule.disagree} {main}" if rule.disagree != "inconsistent"
                    else f"inconsistent with {rule.source} {main}")
     return Verdict(rule, variants, status, wording + rule.tail + suffix, rule.threshold + ": " + rule.reason)

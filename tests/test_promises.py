@@ -46,3 +46,11 @@ def test_a_disputed_item_reads_sources_disagree_and_cites_its_open_flag(data):
     huey = data.promises.set_index("id").loc["promise-huey"]
     assert huey["status"] == "sources disagree" and "flags:flag-huey-deliveries" in huey["outcome_rows"]
     assert "chooses neither" in huey["outcome"]
+
+
+def test_one_edm_item_on_officers_leaving_is_indirect_evidence_not_an_answer(data):
+    rows = data.promises.set_index("id")
+    officers = rows.loc["open-officer-retention"]
+    assert officers["status"] == "indirect evidence only" and officers["outcome_rows"] == "context:ctx-15-1"
+    assert "ctx-17-1" in rows.loc["open-us-base", "outcome_rows"]
+    assert "blog" not in rows.loc["promise-hmmwv", "outcome"]  # Eurasianet is a reputable secondary source

@@ -139,7 +139,10 @@ def test_russia_share_in_the_two_windows(real):
     _, verdicts = real
     evidence = verdicts["balance-arms"].evidence
     assert "Russia 92.2 %" in evidence and "Russia 78.7 %" in evidence
-    assert verdicts["balance-arms"].status == "inconsistent"
+    balance = verdicts["balance-arms"]
+    # Import shares measure one channel: the motive claim is "not borne out", never "inconsistent".
+    assert balance.status == "not borne out" and "inconsistent" not in balance.wording
+    assert "motive" in balance.wording and "balance of forces" in balance.wording
 
 
 def test_stimulus_survives_without_the_2004_huey_deal(real):
@@ -149,9 +152,16 @@ def test_stimulus_survives_without_the_2004_huey_deal(real):
     assert v.status == "consistent"
 
 
-def test_recipient_comparisons_use_the_two_windows_only(real):
+def test_recipient_comparisons_use_the_two_windows_and_a_register_check_without_the_huey_deal(real):
     _, verdicts = real
-    assert [x.label for x in verdicts["leading-role-arms"].variants] == ["1995–2007", "2002–2007"]
+    labels = [x.label for x in verdicts["leading-role-arms"].variants]
+    assert labels[:2] == ["1995–2007", "2002–2007"]
+    without = verdicts["leading-role-arms"].variants[2:]
+    assert len(without) == 2 and all("without deal 35392" in x.label for x in without)
+    # Only the 2007 deal is left, and the register alone ranks nobody.
+    assert all("years: 2007" in x.outcome.evidence and "no other recipients" in x.outcome.evidence
+               for x in without)
+    assert "without its largest deal" in verdicts["leading-role-arms"].wording
 
 
 def test_leading_role_against_aid_depends_on_the_period(real):
@@ -162,10 +172,25 @@ def test_leading_role_against_aid_depends_on_the_period(real):
 
 def test_c130_and_naval_promises_are_tested_against_the_register(real):
     _, verdicts = real
-    assert verdicts["c130-register"].status == verdicts["warship-register"].status == "inconsistent"
+    plan = "plan not carried out in the register"
+    assert verdicts["c130-register"].status == verdicts["warship-register"].status == plan
+    assert verdicts["c130-register"].wording.startswith(plan)
+    assert "every size" not in verdicts["warship-register"].rule.reason
     naval = verdicts["warship-register"].evidence
     assert "South Korea Sea Dolphin" in naval and "Turkiye AB-25" in naval
     assert "2003–2024" in verdicts["c130-register"].wording
+
+
+def test_tazhin_verdict_says_the_partnership_is_not_measured(real):
+    _, verdicts = real
+    assert verdicts["tazhin-arms"].wording.endswith("of all three powers is not measured")
+
+
+def test_huey_note_keeps_the_flag_open_and_names_its_rows(real):
+    _, verdicts = real
+    rule = verdicts["huey-register"].rule
+    assert set(rule.context) == {"ctx-23-1", "ctx-23-4", "ctx-23-5"}
+    assert "working notes" in rule.note and "stays open" in rule.note
 
 
 def test_edm_assistance_claim_has_a_verdict(real):
