@@ -16,8 +16,8 @@ def data():
 def test_rows_in_date_order_with_source_and_flag(data):
     table = context_table(data.context, ["ctx-09-5", "ctx-09-4", "ctx-09-1"], data.flags)
     assert list(table.index) == ["ctx-09-4", "ctx-09-5", "ctx-09-1"]  # 1994, 1995, January 2006
-    assert list(table.columns) == ["date", "statement", "flag"]
-    assert table.loc["ctx-09-4", "statement"].endswith("(source: itartass2011pfp)")
+    assert list(table.columns) == ["date", "statement", "source", "flag"]
+    assert table.loc["ctx-09-4", "source"] == "itartass2011pfp"
     # The disputed PfP date never appears without its flag; an unflagged row has none.
     assert table.loc["ctx-09-5", "flag"] != "" and table.loc["ctx-09-4", "flag"] == ""
 
@@ -31,3 +31,11 @@ def test_a_flag_added_to_a_row_shows_in_the_table(data):
 def test_an_unknown_id_is_an_error(data):
     with pytest.raises(KeyError, match="ctx-99-1"):
         context_table(data.context, ["ctx-09-4", "ctx-99-1"], data.flags)
+
+
+def test_the_glued_table_links_each_row_and_cites_each_source(data):
+    """Ids and bibliography keys never show raw (issue 19 §1): the frame keeps its origin."""
+    from companion.tables import markdown_table
+
+    text = markdown_table(context_table(data.context, ["ctx-09-4"], data.flags))
+    assert "{ref}`ctx-09-4 <row-context-ctx-09-4>`" in text and "{cite}`itartass2011pfp`" in text

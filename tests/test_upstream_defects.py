@@ -54,6 +54,11 @@ import pandas as pd
 pd.DataFrame({"a": [1, 2]})
 ```
 
+```{code-cell} ipython3
+:tags: [hide-input]
+1 + 1
+```
+
 ```{exercise}
 :label: ex-one
 First.
@@ -132,6 +137,12 @@ class TestDefectsStillExist:
         """Fix: sphinx-reredirects writes index.html from _templates/index-redirect.html (sphinx-external-toc 1.1.0)."""
         index = page(unfixed, "index.html")
         assert "<!DOCTYPE" not in index.upper() and "<title>" not in index and 'http-equiv="refresh"' in index.lower()
+
+    def test_folded_cell_toggle_is_not_named_by_its_label(self, unfixed):
+        """Fix: companion.book.codefold writes the toggle without aria-label and with spans (myst-nb 1.4.0)."""
+        text = page(unfixed)
+        assert '<summary aria-label="Toggle hidden content">' in text
+        assert '<p class="collapsed admonition-title">Show code cell source</p>' in text
 
     def test_theme_switcher_icons_carry_titles(self, unfixed):
         """Fix: _templates/theme-switcher.html (pydata-sphinx-theme 0.17.1)."""
