@@ -35,7 +35,8 @@ every fix off and fails, naming the fix, once a defect is gone, so that the fix 
   phone's page; the CSS file lets them wrap.
 * **myst-nb 1.4.0** folds a ``hide-input`` cell behind a ``<summary>`` named "Toggle hidden
   content" whose visible labels are paragraphs: fixed by its own extension,
-  :mod:`companion.book.codefold` (label in name, spans).
+  :mod:`companion.book.codepages` (label in name, spans), which also fixes
+  ``sphinx.ext.viewcode``'s ``<div>`` inside ``<pre>`` (Sphinx 7.4.7).
 * **sphinx-external-toc 1.1.0** writes ``index.html`` as a bare ``<meta>`` redirect (no
   doctype, no title: invalid HTML); sphinx-reredirects writes it first, from our valid
   template ``_templates/index-redirect.html``.

@@ -1,6 +1,10 @@
-"""Sphinx extension: the "Show code" toggle of a folded cell is named by its visible label.
+"""Sphinx extension: the code a reader unfolds or follows, in valid and accessible HTML.
 
-**myst-nb 1.4.0** writes a ``hide-input`` cell's toggle (``myst_nb.sphinx_.visit_HideCellInput``) as
+Two upstream defects, each with its control test in ``tests/test_upstream_defects.py`` (the
+scratch mini-book built without this extension): when a test fails, the defect is gone and
+its fix below can go.
+
+**The "Show code" toggle. myst-nb 1.4.0** writes a ``hide-input`` cell's toggle (``myst_nb.sphinx_.visit_HideCellInput``) as
 
 .. code-block:: html
 
@@ -18,14 +22,22 @@ the CSS in ``_static/companion-htmlfixes.css`` shows one of the two spans at a t
 labels are ``<span>``. The ``<details>``/``<summary>`` element already tells assistive
 technology that it expands and whether it is open.
 
-``tests/test_upstream_defects.py`` builds a scratch mini-book without this extension and
-fails once myst-nb writes a named toggle itself: then delete this module.
+**The code reference's source pages. Sphinx 7.4.7** ``sphinx.ext.viewcode`` marks each
+documented object in a module's highlighted source with ``<div class="viewcode-block">``
+(and its "[docs]" link) *inside* the ``<pre>``: a ``div`` is not allowed there (Nu HTML
+checker). On those pages (``_modules/…``) the marks are written as ``<span>``, shown as
+blocks by ``_static/companion-htmlfixes.css``, so the page looks the same.
 """
 from __future__ import annotations
 
+import re
 from html import escape
+from typing import Any
 
 from sphinx.application import Sphinx
+
+#: A highlighted source block of a viewcode page.
+PRE_BLOCK = re.compile(r"(<pre>)(.*?)(</pre>)", re.DOTALL)
 
 
 def visit_hide_cell_input(self, node) -> None:
@@ -41,9 +53,28 @@ def depart_hide_cell_input(self, node) -> None:
     self.body.append("</details>\n")
 
 
+def viewcode_blocks_as_spans(body: str) -> str:
+    """A viewcode page's body with the ``div`` marks inside its ``<pre>`` blocks as ``span``.
+
+    Inside ``<pre>`` the source is escaped text, so every tag there is viewcode's own: its
+    ``<div class="viewcode-block">`` openings and their ``</div>`` closings.
+    """
+    def fix(match: re.Match) -> str:
+        code = match.group(2).replace('<div class="viewcode-block"', '<span class="viewcode-block"').replace("</div>", "</span>")
+        return match.group(1) + code + match.group(3)
+
+    return PRE_BLOCK.sub(fix, body)
+
+
+def _fix_viewcode_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if pagename.startswith("_modules/") and "viewcode-block" in context.get("body", ""):
+        context["body"] = viewcode_blocks_as_spans(context["body"])
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")  # its own registration of the node must come first
     from myst_nb.sphinx_ import HideCodeCellNode
 
     app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell_input, depart_hide_cell_input))
+    app.connect("html-page-context", _fix_viewcode_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
