@@ -520,7 +520,28 @@ def load(data_dir: Path | str = DATA_DIR, *, bib_file: Path | str = BIB_FILE) ->
         stamp.touch()
     descriptor = read_descriptor(data_dir)
     tables = {r["name"]: _typed_frame(data_dir, r) for r in tabular_resources(descriptor)}
+    for resource in tabular_resources(descriptor):
+        _mark_origin(tables[resource["name"]], resource)
     return Tables(descriptor=descriptor, data_dir=data_dir, **tables)
+
+
+#: The key in ``DataFrame.attrs`` naming the table of the data package a frame comes from.
+#: pandas carries ``attrs`` through selection, sorting, indexing and ``assign``, so a table a
+#: chapter derives from ``load().events`` still knows its origin; :mod:`companion.tables`
+#: reads it to show the ``id`` and ``source`` columns as links (see :func:`row_ids_of`).
+ORIGIN = "companion_table"
+_ROW_IDS: dict[str, frozenset[str]] = {}
+
+
+def _mark_origin(frame: pd.DataFrame, resource: dict) -> None:
+    frame.attrs[ORIGIN] = resource["name"]
+    if primary_key(resource) == ["id"]:
+        _ROW_IDS[resource["name"]] = frozenset(frame["id"].dropna().astype(str))
+
+
+def row_ids_of(table: str) -> frozenset[str]:
+    """The ids of a table with a one-field ``id`` key, as last loaded by :func:`load` (empty if none)."""
+    return _ROW_IDS.get(table, frozenset())
 
 
 # --------------------------------------------------------------------------- flags

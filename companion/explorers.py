@@ -794,7 +794,7 @@ def compare_sources(data: SimpleNamespace, topic: str) -> pd.DataFrame:
     and id of the row, its locator in the article and the kinds of any flag raised on it.
     Nurgaliev's rows come first, then the Eurasia Daily Monitor's; within an article, rows
     follow the tables in that order and each table's own order. An article with no row on
-    the topic gets one line saying so, so its silence shows. ``data`` is :func:`companion.load`'s
+    the topic gets one line saying so, so its silence shows. ``data`` is :func:`companion.data.load`'s
     namespace (tables it lacks are skipped). Unknown topics raise ``ValueError``.
     """
     rule = get_topic(topic)

@@ -4,7 +4,7 @@ A row's ``source`` is a key of ``references.bib``; its ``locator`` says where in
 the row's evidence is. The form depends on the kind of source:
 
 - the two **articles** (:data:`companion.data.ARTICLE_KEYS`): ``<section heading>, para N``
-  or ``fn N`` (several places joined by ``; ``), as the Table Schemas spell out;
+  or ``fn N`` (several places joined by ``;`` and a space), as the Table Schemas spell out;
 - a **dataset** (:data:`DATASET_RESOURCES`): ``table <resource>, field <field>`` with an
   optional ``, row <key>``; the resource and field must exist in the package;
 - a **web page** (any other entry, which must then have a ``url``): a quotation locator

@@ -120,12 +120,14 @@ class GluedNumber:
 def row_ids(rows: pd.DataFrame | pd.Series | Iterable[object], table: str) -> list[str]:
     """The ids of ``rows`` as the browser names them, distinct, in order.
 
-    ``rows`` is a DataFrame of ``table``'s rows (its primary key read from the data
-    package; the parts of a composite key joined by ``/``), a Series of ids, or any iterable
-    of ids. Missing ids are an error: a counted row must exist to be shown.
+    ``rows`` is a DataFrame of ``table``'s rows (its primary key, in columns or in the index,
+    read from the data package; the parts of a composite key joined by ``/``), a Series of
+    ids, or any iterable of ids. Missing ids are an error: a counted row must exist to be shown.
     """
     if isinstance(rows, pd.DataFrame):
         key = list(_primary_key(table))
+        if any(name in (rows.index.names or []) for name in key):  # e.g. a frame indexed by id
+            rows = rows.reset_index()
         absent = [name for name in key if name not in rows.columns]
         if absent:
             raise KeyError(f"rows of {table} lack primary-key columns {absent}; pass the ids instead")

@@ -78,8 +78,28 @@ def book_pages(toc_file: Path = TOC_FILE) -> list[str]:
     The documents of the table of contents plus the pages Sphinx always writes. The list is
     known before the build, so tests can be parametrised per page.
     """
-    pages = [d + ".html" for d in toc_documents(read_toc(toc_file))]
+    documents = toc_documents(read_toc(toc_file))
+    pages = [d + ".html" for d in documents]
+    if CODE_REFERENCE in documents:
+        pages += code_reference_pages()
     return list(dict.fromkeys(pages + ["genindex.html", "search.html"]))
+
+
+#: The code reference's document: autodoc over the analysis layer, with viewcode's source pages.
+CODE_REFERENCE = "about/code_reference"
+
+
+def code_reference_pages(source: Path | None = None) -> list[str]:
+    """The pages the code reference makes Sphinx write besides itself.
+
+    The Python module index, and viewcode's highlighted source of each module named by an
+    ``automodule`` directive of the page (``_modules/companion/data.html``), with its index.
+    """
+    source = source or PROJECT_ROOT / f"{CODE_REFERENCE}.md"
+    modules = re.findall(r"^\.\. automodule::\s+(\S+)", source.read_text(encoding="utf-8"), re.MULTILINE) if source.exists() else []
+    if not modules:
+        return []
+    return ["py-modindex.html", "_modules/index.html"] + [f"_modules/{m.replace('.', '/')}.html" for m in modules]
 
 
 # --------------------------------------------------------------------------- copies and builds

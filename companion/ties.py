@@ -86,7 +86,7 @@ def partners_of(events: pd.DataFrame) -> list[str]:
 
 
 def mechanism_counts(data: SimpleNamespace) -> pd.DataFrame:
-    """The whole count from the loaded data (:func:`companion.load`): what the chapter shows."""
+    """The whole count from the loaded data (:func:`companion.data.load`): what the chapter shows."""
     partners = partners_of(data.events)
     ties = all_ties(
         event_ties(data.events),

@@ -509,7 +509,7 @@ def source_comparison_explorer(
 ) -> Explorer | PresetExplorer:
     """Pick a topic and see how each article treats it, with the rows behind each statement.
 
-    ``data`` is :func:`companion.load`'s namespace; the topics are
+    ``data`` is :func:`companion.data.load`'s namespace; the topics are
     :data:`companion.explorers.TOPICS`, ``topic`` the one shown first. ``live=False`` gives
     the static page's version: a menu of the topics of
     :func:`companion.explorers.comparison_presets` (``topic`` first, added if it is not one).

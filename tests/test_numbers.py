@@ -40,6 +40,10 @@ def test_composite_keys_are_joined_as_the_browser_names_rows():
         row_ids(pd.DataFrame({"id": ["x"]}), "sipri_register")
 
 
+def test_a_frame_indexed_by_its_key_gives_its_ids():
+    assert row_ids(pd.DataFrame({"x": [1, 2]}, index=pd.Index(["a", "b"], name="id")), "events") == ["a", "b"]
+
+
 def test_ids_from_a_series_or_list_and_no_blank_ids():
     assert row_ids(pd.Series(["a", "b", "a"]), "events") == ["a", "b"]
     with pytest.raises(ValueError):

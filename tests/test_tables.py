@@ -71,3 +71,31 @@ def test_a_value_that_is_not_an_identifier_is_refused(value, kind):
 def test_links_must_name_existing_columns():
     with pytest.raises(KeyError):
         markdown_table(pd.DataFrame({"a": [1]}), links={"b": "cite"})
+
+
+# --------------------------------------------------------------------------- implied links (issue 19 §1)
+
+
+def test_a_frame_from_the_data_links_its_ids_and_cites_its_sources():
+    from companion import load
+
+    events = load().events
+    shown = events.sort_values("start").set_index("id")[["date", "source"]].head(2)
+    text = markdown_table(shown)
+    first = shown.index[0]
+    assert "{ref}`" + first + " <row-events-" in text
+    assert "{cite}`" + str(shown["source"].iloc[0]) + "`" in text
+    # Told otherwise, the column stays text; a column that is not all ids of the table implies nothing.
+    assert "{ref}" not in markdown_table(shown, links={"id": "text"})
+    mixed = shown.reset_index().assign(id=[first, "not-a-row"])
+    assert "{ref}" not in markdown_table(mixed, index=False)
+
+
+def test_a_frame_not_from_the_data_implies_no_links():
+    frame = pd.DataFrame({"id": ["claim-188-million"], "source": ["nurgaliev2007"]})
+    assert "{ref}" not in markdown_table(frame, index=False) and "{cite}" not in markdown_table(frame, index=False)
+
+
+def test_a_row_link_column_may_hold_several_ids():
+    cell = link_cell("ctx-01-1, ctx-01-2", "row:context")
+    assert cell == "{ref}`ctx-01-1 <row-context-ctx-01-1>`, {ref}`ctx-01-2 <row-context-ctx-01-2>`"

@@ -11,6 +11,7 @@ fails when the package's version changes, so that someone checks them again.
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -34,8 +35,19 @@ launch_buttons:
 sphinx:
   extra_extensions:
     - sphinx_exercise
+    - sphinx.ext.autodoc
+    - sphinx.ext.viewcode
 """
-MINI_TOC = "format: jb-book\nroot: intro\nchapters:\n  - file: page\n"
+MINI_TOC = "format: jb-book\nroot: intro\nchapters:\n  - file: page\n  - file: code\n"
+#: A module documented with autodoc and viewcode (the book's code reference does the same).
+MINI_MODULE = '''"""A module."""
+
+
+def answer() -> int:
+    """The answer."""
+    return 42
+'''
+MINI_CODE = "# Code\n\n```{eval-rst}\n.. automodule:: scratchmod\n   :members:\n```\n"
 MINI_BIB = "@book{doe2000, author = {Doe, Jane}, title = {A Title}, year = {2000}, publisher = {P}}\n"
 MINI_INTRO = "# Intro\n\nA citation {cite}`doe2000`.\n\n```{bibliography}\n```\n"
 MINI_PAGE = """\
@@ -52,6 +64,11 @@ kernelspec:
 ```{code-cell} ipython3
 import pandas as pd
 pd.DataFrame({"a": [1, 2]})
+```
+
+```{code-cell} ipython3
+:tags: [hide-input]
+1 + 1
 ```
 
 ```{exercise}
@@ -78,12 +95,13 @@ Two.
 def unfixed(tmp_path_factory) -> Path:
     """The mini-book's HTML folder, built once with every fix of the book off."""
     root = tmp_path_factory.mktemp("unfixed")
-    files = {"_config.yml": MINI_CONFIG, "_toc.yml": MINI_TOC, "refs.bib": MINI_BIB, "intro.md": MINI_INTRO, "page.md": MINI_PAGE}
+    files = {"_config.yml": MINI_CONFIG, "_toc.yml": MINI_TOC, "refs.bib": MINI_BIB, "intro.md": MINI_INTRO, "page.md": MINI_PAGE,
+             "code.md": MINI_CODE, "scratchmod.py": MINI_MODULE}
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     result = subprocess.run(
         [str(VENV / "bin" / "jupyter-book"), "build", str(root), "--path-output", str(root / "out")],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(root)},
     )
     html = root / "out" / "_build" / "html"
     if not (html / "page.html").exists():
@@ -132,6 +150,17 @@ class TestDefectsStillExist:
         """Fix: sphinx-reredirects writes index.html from _templates/index-redirect.html (sphinx-external-toc 1.1.0)."""
         index = page(unfixed, "index.html")
         assert "<!DOCTYPE" not in index.upper() and "<title>" not in index and 'http-equiv="refresh"' in index.lower()
+
+    def test_folded_cell_toggle_is_not_named_by_its_label(self, unfixed):
+        """Fix: companion.book.codepages writes the toggle without aria-label and with spans (myst-nb 1.4.0)."""
+        text = page(unfixed)
+        assert '<summary aria-label="Toggle hidden content">' in text
+        assert '<p class="collapsed admonition-title">Show code cell source</p>' in text
+
+    def test_viewcode_puts_divs_inside_pre(self, unfixed):
+        """Fix: companion.book.codepages writes viewcode's marks as spans (Sphinx 7.4.7)."""
+        source = page(unfixed, "_modules/scratchmod.html")
+        assert re.search(r"<pre>(?:(?!</pre>).)*<div class=\"viewcode-block\"", source, re.DOTALL)
 
     def test_theme_switcher_icons_carry_titles(self, unfixed):
         """Fix: _templates/theme-switcher.html (pydata-sphinx-theme 0.17.1)."""

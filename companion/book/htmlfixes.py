@@ -33,9 +33,10 @@ every fix off and fails, naming the fix, once a defect is gone, so that the fix 
   name (axe: serious ``summary-name``). Each gets the name "Pages under <entry>".
 * **pydata-sphinx-theme 0.17.1**: long URLs in bibliography entries and prose widen a
   phone's page; the CSS file lets them wrap.
-* **myst-nb 1.4.0** folds a ``hide-input`` cell in a ``<details>`` whose ``<summary>`` holds two
-  ``<p>`` labels ("Show/Hide code cell source"); a paragraph is not allowed in a summary (Nu
-  checker). They are written as ``<span>``, with the two rules that show one at a time.
+* **myst-nb 1.4.0** folds a ``hide-input`` cell behind a ``<summary>`` named "Toggle hidden
+  content" whose visible labels are paragraphs: fixed by its own extension,
+  :mod:`companion.book.codepages` (label in name, spans), which also fixes
+  ``sphinx.ext.viewcode``'s ``<div>`` inside ``<pre>`` (Sphinx 7.4.7).
 * **sphinx-external-toc 1.1.0** writes ``index.html`` as a bare ``<meta>`` redirect (no
   doctype, no title: invalid HTML); sphinx-reredirects writes it first, from our valid
   template ``_templates/index-redirect.html``.
@@ -62,18 +63,6 @@ REDIRECT_TEMPLATE = "_templates/index-redirect.html"
 # The CSS (companion-htmlfixes.css) and the widget-label script (companion-widget-labels.js)
 # are files in the project's _static/; Jupyter Book adds every CSS and JS file there to
 # every page (traps: offline-components.md §3), which is what these small files want.
-#: myst-nb's paragraph labels inside a hide-input cell's <summary> (invalid HTML).
-SUMMARY_LABEL = re.compile(r'(<summary aria-label="Toggle hidden content">\s*)'
-                           r'<p class="collapsed admonition-title">(.*?)</p>\s*'
-                           r'<p class="expanded admonition-title">(.*?)</p>', re.DOTALL)
-
-
-def fold_labels_as_spans(body: str) -> str:
-    """A page body with myst-nb's summary labels as spans instead of paragraphs."""
-    return SUMMARY_LABEL.sub(r'\1<span class="collapsed admonition-title">\2</span>'
-                             r'<span class="expanded admonition-title">\3</span>', body)
-
-
 #: pandas' notebook table markup: the scoped style block and the obsolete border attribute.
 PANDAS_STYLE = re.compile(r"<style scoped>\s*\.dataframe\b.*?</style>\s*", re.DOTALL)
 PANDAS_BORDER = re.compile(r'(<table)\s+border="\d+"(\s+class="dataframe")')
@@ -113,8 +102,6 @@ def _fix_page_context(app: Sphinx, pagename: str, templatename: str, context: di
         context["css_files"] = [c for c in css_files if "sphinx-thebe" not in (getattr(c, "filename", c) or "")]
     if not context.get("default_mode"):
         context["default_mode"] = "auto"
-    if "body" in context and "<summary" in context["body"]:
-        context["body"] = fold_labels_as_spans(context["body"])
     generate = context.get("generate_toctree_html")
     if callable(generate) and not getattr(generate, "names_toggles", False):
 

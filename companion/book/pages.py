@@ -26,7 +26,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
+from companion.data import ARTICLE_KEYS, CITATION_FIELDS, bibliography_keys, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
 from companion.links import row_anchor, slug
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
@@ -72,6 +72,25 @@ class Table:
     def numbered(self) -> Iterable[tuple[int, dict[str, str]]]:
         """Rows with their number in the CSV file (header = row 1)."""
         return enumerate(self.rows, start=2)
+
+
+#: A token that may be a row id (``ctx-09-4``) or a bibliography key (``fn04nato2003``) in a text value.
+ID_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z0-9][A-Za-z0-9_.:-]*(?<![.:-])(?![\w/-])")
+
+
+def row_owners(tables: dict[str, Table]) -> dict[str, str]:
+    """``{row id: table}`` for every id of a one-field key that names a row of one table only."""
+    owners: dict[str, str] = {}
+    clashes: set[str] = set()
+    for table in tables.values():
+        if table.primary_key != ["id"]:
+            continue
+        for row in table.rows:
+            row_id = row.get("id") or ""
+            if row_id in owners and owners[row_id] != table.name:
+                clashes.add(row_id)
+            owners[row_id] = table.name
+    return {row_id: table for row_id, table in owners.items() if row_id and row_id not in clashes}
 
 
 def flag_anchor(flag_id: str) -> str:
@@ -240,6 +259,28 @@ class DataDirective(SphinxDirective):
             return [literal(key)]
         result, _ = role("cite:t", f"{{cite:t}}`{key}`", key, self.lineno, self.state.inliner)
         return result
+
+    def linked_text(self, text: str, tables: dict[str, Table], classes: list[str] | None = None) -> nodes.paragraph:
+        """A paragraph of a data value with every row id it mentions linked to that row.
+
+        A flag's reason names the rows it rests on (``row ctx-09-4``) or a bibliography entry;
+        shown bare, an id or a key means nothing to a reader, so each id becomes a link to its
+        row on the data browser and each key a citation. Only ids that name exactly one row of
+        the package qualify; the rest of the text stays text.
+        """
+        owners, keys = row_owners(tables), bibliography_keys()
+        parts: list[nodes.Node | str] = []
+        last = 0
+        for match in ID_TOKEN.finditer(text):
+            token, table = match.group(0), owners.get(match.group(0))
+            if table is not None:
+                parts += [text[last:match.start()], self.row_ref(table, token)]
+            elif token in keys:
+                parts += [text[last:match.start()], *self.cite(token)]
+            else:
+                continue
+            last = match.end()
+        return text_paragraph(*[p for p in parts + [text[last:]] if p != ""], classes=classes)
 
     def row_ref(self, table: str, row_id: str, text: str | None = None) -> addnodes.pending_xref:
         """A link to a row of the browse page; the build's ``-n`` catches a broken one."""
@@ -451,7 +492,7 @@ class SourceCriticismDirective(DataDirective):
             concerns = text_paragraph("no single row")
         pairs: list[tuple[str, nodes.Node]] = [("Flagged row", concerns)]
         if row.get("reason"):
-            pairs.append(("Reason", text_paragraph(row["reason"])))
+            pairs.append(("Reason", self.linked_text(row["reason"], tables)))
         contrary = row.get("contrary_source")
         pairs.append(("Contrary source", text_paragraph(*self.cite(contrary)) if contrary else text_paragraph("none named")))
         if row.get("source"):
@@ -464,7 +505,7 @@ class SourceCriticismDirective(DataDirective):
         shown = {"claim", "reason", "contrary_source", "source", "locator", "evidence", "status", TARGET_TABLE, TARGET_ID, *flags.primary_key}
         for name in (f["name"] for f in flags.fields):
             if row.get(name) and name not in shown:
-                pairs.append((name.replace("_", " ").capitalize(), text_paragraph(row[name])))
+                pairs.append((name.replace("_", " ").capitalize(), self.linked_text(row[name], tables)))
         pairs.append(("Flag", text_paragraph(self.row_ref(flags.name, row_id))))
         box += definition_list(pairs)
         return box
