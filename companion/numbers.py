@@ -72,6 +72,8 @@ EXEMPT_NUMBERS: dict[str, str] = {
     "n_disagree": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
     "n_outside": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
     "n_undecided": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_not_borne": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "n_plan_not": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
     # chapters/russia_china.md: a tie is a row of events, equipment or memberships
     # (companion.ties), so a total over kinds spans three tables and has no one view.
     "rc_n_ties": "ties are rows of three tables (events, equipment, memberships)",
