@@ -43,6 +43,20 @@ import pandas as pd
 
 from companion.links import browse_url
 
+#: Prefixes of glue names that are plain text by rule, and why: the worked solutions (teacher
+#: edition only) and the exercise glues paste results that the solution's own code cell,
+#: shown right above them, computes from rows the prose already links.
+EXEMPT_PREFIXES: dict[str, str] = {
+    "sol_": "a worked solution's result, computed by the solution cell shown just above it",
+    "ex_": "an exercise's result, computed by the solution cell shown just above it",
+}
+
+
+def is_exempt(name: str) -> bool:
+    """Whether the glued value ``name`` may be pasted as plain text (see :data:`EXEMPT_NUMBERS`)."""
+    return name in EXEMPT_NUMBERS or name.startswith(tuple(EXEMPT_PREFIXES))
+
+
 #: Glued numbers that are shown as plain text, not as a link, and why. Keys are glue names;
 #: a chapter that pastes a number with ``{glue:text}`` or ``{glue}`` adds its name here with
 #: the reason (a test enforces it). Keep reasons specific: what the number is and why no
@@ -98,6 +112,7 @@ EXEMPT_NUMBERS: dict[str, str] = {
     "sipri_huey_order_year": "linked to the SIPRI register rows in the prose; plain text only in solution 3",
     "sipri_huey_early_year": "linked to the SIPRI register rows in the prose; plain text only in solution 3",
     "nato_n_ranged": "linked to the five visits in the prose of the NATO chapter; plain text only in solution 1",
+    "kz_us_share_articles": "linked to its SIPRI rows in the prose of the outside-evidence chapter; plain text only in an exercise's solution",
 }
 
 #: The class every glued number link carries; the built-page test finds links by it.

@@ -22,12 +22,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from companion.links import BROWSE_DIR
+from companion.numbers import LINK_CLASS
 
-from companion.links import BROWSE_DIR  # noqa: E402
-from companion.numbers import LINK_CLASS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 #: Pages where a row's id or a key is the row's own label: contributors need them there.
 DATA_PAGES = (f"{BROWSE_DIR}/", "appendix/codebook.html")
@@ -165,7 +163,10 @@ def number_links(html_file: Path, page: str, root: Path = ROOT) -> tuple[int, li
         if not (ROOT / "data" / f"{table}.csv").exists():
             problems.append(f"{where}: no table {table}")
         elif "ids" in query:
-            ids = [unquote(i) for i in query["ids"][0].split(",") if i]
+            # Split on the raw commas before decoding, as the browse page does: an id may hold
+            # an encoded comma (%2C), which parse_qs would already have decoded.
+            raw = next(part[4:] for part in address.query.split("&") if part.startswith("ids="))
+            ids = [unquote(i) for i in raw.split(",") if i]
             unknown = [i for i in ids if i not in table_ids(table, root)]
             if not ids or unknown:
                 problems.append(f"{where}: ids not in {table}: {unknown or 'none given'}")

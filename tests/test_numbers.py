@@ -104,3 +104,9 @@ def test_glue_stores_markdown_and_plain_text_bundles():
 def test_every_exemption_gives_a_reason():
     for name, reason in numbers.EXEMPT_NUMBERS.items():
         assert len(reason.split()) >= 4, f"{name}: give a reason, not a word"
+
+
+def test_solution_and_exercise_glues_are_exempt_by_prefix_and_others_only_by_name():
+    assert numbers.is_exempt("sol_nato_1_table") and numbers.is_exempt("ex_gain")
+    assert not numbers.is_exempt("nato_n_events") and not numbers.is_exempt("solution_count")
+    assert all(reason for reason in numbers.EXEMPT_PREFIXES.values())
