@@ -10,6 +10,7 @@ and typed; see :mod:`companion.data`.
 The names are imported on first use (PEP 562), so that tools which need no data, such as
 the input check of ``make book`` (companion.inputs), start without importing pandas.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -6,6 +6,7 @@ is in ``audit/README.md``). :func:`register_problems` reports listed rows that d
 and openings no longer found on their page, so a prose edit that drops a supported sentence
 or a data edit that removes a supporting row is caught at once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,7 +40,9 @@ def read_register(path: Path = REGISTER) -> list[Entry]:
         header = next(reader, [])
         if header != HEADER:
             raise ValueError(f"{path}: header must be {','.join(HEADER)}, not {','.join(header)}")
-        return [Entry(n, *(cell.strip() for cell in cells[:2]), tuple(cells[2].split())) for n, cells in enumerate(reader, start=2) if cells]
+        return [
+            Entry(n, *(cell.strip() for cell in cells[:2]), tuple(cells[2].split())) for n, cells in enumerate(reader, start=2) if cells
+        ]
 
 
 def row_index(data_dir: Path = DATA_DIR) -> tuple[set[str], dict[str, set[str]]]:

@@ -4,6 +4,7 @@ Each function takes a count table computed in a chapter (rows: the categories, c
 the groups compared) and returns the figure, so the chapter shows the count in one line
 and the drawing stays here. Analysis layer: no Sphinx imports.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,8 +18,9 @@ from companion.figures import new_figure
 HATCHES = ["", "///"]
 
 
-def grouped_barh(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Mapping[str, str],
-                 tick_labels: list[str], xlabel: str) -> Figure:
+def grouped_barh(
+    counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Mapping[str, str], tick_labels: list[str], xlabel: str
+) -> Figure:
     """Horizontal bars: one group of bars per row of ``counts``, one bar per column (at most two).
 
     ``labels`` and ``colours`` map each column to its legend label and colour;
@@ -30,8 +32,15 @@ def grouped_barh(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Ma
     y = range(len(counts))
     height = 0.4
     for offset, column, hatch in zip((height / 2, -height / 2), counts.columns, HATCHES):
-        ax.barh([i + offset for i in y], counts[column], height=height, color=colours[column],
-                hatch=hatch, edgecolor="white", label=labels[column])
+        ax.barh(
+            [i + offset for i in y],
+            counts[column],
+            height=height,
+            color=colours[column],
+            hatch=hatch,
+            edgecolor="white",
+            label=labels[column],
+        )
     ax.set_yticks(list(y), tick_labels)
     ax.set_xlabel(xlabel)
     ax.legend(loc="lower right")
@@ -39,8 +48,7 @@ def grouped_barh(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Ma
     return fig
 
 
-def grouped_bars(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Mapping[str, str],
-                 xlabel: str, ylabel: str) -> Figure:
+def grouped_bars(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Mapping[str, str], xlabel: str, ylabel: str) -> Figure:
     """Vertical bars with their counts on top: one group per column of ``counts``, one bar per row (two).
 
     ``labels`` and ``colours`` map each row to its legend label and colour.
@@ -48,8 +56,7 @@ def grouped_bars(counts: pd.DataFrame, *, labels: Mapping[str, str], colours: Ma
     fig, ax = new_figure(7, 3.8)
     width = 0.38
     for offset, row in zip((-width / 2, width / 2), counts.index):
-        bars = ax.bar([i + offset for i in range(len(counts.columns))], counts.loc[row], width=width,
-                      color=colours[row], label=labels[row])
+        bars = ax.bar([i + offset for i in range(len(counts.columns))], counts.loc[row], width=width, color=colours[row], label=labels[row])
         ax.bar_label(bars, fontsize=10, padding=2)
     ax.set_xticks(range(len(counts.columns)), list(counts.columns))
     ax.set_ylabel(ylabel)

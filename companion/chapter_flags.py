@@ -4,6 +4,7 @@ A chapter names its rows table by table (``{"events": {...}, "claims": {...}}``)
 picks the ``flags`` rows raised on them, so the chapter's folded cell holds only the choice
 of rows, not the matching.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -19,8 +20,7 @@ def flags_on_rows(flags: pd.DataFrame, rows: Mapping[str, Iterable[str]]) -> pd.
     to the row on its browse page. Flags that name no row are left out.
     """
     wanted = {table: {str(i) for i in ids} for table, ids in rows.items()}
-    mask = [pd.notna(row) and str(row) in wanted.get(str(table), set())
-            for table, row in zip(flags["table"], flags["row_id"])]
+    mask = [pd.notna(row) and str(row) in wanted.get(str(table), set()) for table, row in zip(flags["table"], flags["row_id"])]
     chosen = flags[mask]
     chosen = chosen.assign(row=chosen["table"].astype(str) + ":" + chosen["row_id"].astype(str))
     return chosen.sort_values(["row", "id"] if "id" in chosen else ["row"]).reset_index(drop=True)

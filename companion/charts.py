@@ -5,6 +5,7 @@ and a reader who unfolds it can follow the call here. Each function takes the fr
 chapter computed and returns a Matplotlib figure in the house style (``companion.figures``);
 the chapter glues it. Shared drawing rules (colours, sizes) live in ``companion.figures``.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -37,15 +38,23 @@ def exercise_roles_figure(exercise_table: pd.DataFrame, states: Sequence[str]) -
     for x, (_, row) in enumerate(exercise_table.iterrows()):
         for y, state in enumerate(states):
             if row[state] in ROLE_MARKERS:
-                ax.plot(x, y, linestyle="none", markersize=15, markeredgewidth=2.5,
-                        color=partner_colour(state), **ROLE_MARKERS[row[state]])
+                ax.plot(x, y, linestyle="none", markersize=15, markeredgewidth=2.5, color=partner_colour(state), **ROLE_MARKERS[row[state]])
             else:
                 ax.text(x, y, "not named", ha="center", va="center", fontsize=9, color="#555555")
         if row["flag"]:  # a flag on the exercise row: shown at the top of its column
-            ax.text(x, len(states) - 0.25, f"flag:\n{row['flag']}", ha="center", va="center", fontsize=9,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3C4", "edgecolor": "#B08800"})
-    labels = [f"{row['name'].replace(' 20', chr(10) + '20')}\n{row['date']}" + (" (inferred)" if row["inferred"] else "")
-              for _, row in exercise_table.iterrows()]
+            ax.text(
+                x,
+                len(states) - 0.25,
+                f"flag:\n{row['flag']}",
+                ha="center",
+                va="center",
+                fontsize=9,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3C4", "edgecolor": "#B08800"},
+            )
+    labels = [
+        f"{row['name'].replace(' 20', chr(10) + '20')}\n{row['date']}" + (" (inferred)" if row["inferred"] else "")
+        for _, row in exercise_table.iterrows()
+    ]
     ax.set_xticks(range(len(exercise_table)), labels, fontsize=9)
     ax.set_yticks(range(len(states)), states)
     ax.set_xlim(-0.6, len(exercise_table) - 0.4)
@@ -53,16 +62,19 @@ def exercise_roles_figure(exercise_table: pd.DataFrame, states: Sequence[str]) -
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(length=0)
     ax.legend(
-        handles=[Line2D([], [], linestyle="none", color="#444444", markersize=11, markeredgewidth=2,
-                        label=role, **style) for role, style in ROLE_MARKERS.items()],
-        loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=3,
+        handles=[
+            Line2D([], [], linestyle="none", color="#444444", markersize=11, markeredgewidth=2, label=role, **style)
+            for role, style in ROLE_MARKERS.items()
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.36),
+        ncol=3,
     )
     fig.tight_layout()
     return fig
 
 
-def article_balance_figure(by_article: pd.DataFrame, partners: Sequence[str],
-                           titles: Mapping[str, str]) -> Figure:
+def article_balance_figure(by_article: pd.DataFrame, partners: Sequence[str], titles: Mapping[str, str]) -> Figure:
     """One panel per article of stacked horizontal bars: ties by partner and kind.
 
     ``by_article`` is indexed by (source, partner) with one column per kind of tie (the
@@ -73,15 +85,19 @@ def article_balance_figure(by_article: pd.DataFrame, partners: Sequence[str],
     import matplotlib.pyplot as plt
 
     mechanisms = list(by_article.columns)
-    colours = dict(zip(mechanisms, OKABE_ITO[:len(mechanisms)]))
+    colours = dict(zip(mechanisms, OKABE_ITO[: len(mechanisms)]))
     fig, axes = plt.subplots(1, len(titles), sharey=True, figsize=(8, 4.6))
     for ax, source in zip(axes, titles):
-        counts = (by_article.loc[source].reindex(partners, fill_value=0) if source in by_article.index
-                  else pd.DataFrame(0, index=list(partners), columns=mechanisms))
+        counts = (
+            by_article.loc[source].reindex(partners, fill_value=0)
+            if source in by_article.index
+            else pd.DataFrame(0, index=list(partners), columns=mechanisms)
+        )
         left = pd.Series(0, index=list(partners))
         for mechanism in mechanisms:
-            ax.barh(list(partners), counts[mechanism], left=left, color=colours[mechanism],
-                    edgecolor="white", linewidth=0.6, label=mechanism)
+            ax.barh(
+                list(partners), counts[mechanism], left=left, color=colours[mechanism], edgecolor="white", linewidth=0.6, label=mechanism
+            )
             left = left + counts[mechanism]
         for y, total in enumerate(left):
             ax.text(total + 0.3, y, str(int(total)), va="center", fontsize=9)
@@ -89,8 +105,7 @@ def article_balance_figure(by_article: pd.DataFrame, partners: Sequence[str],
         ax.set_xlabel("ties the article mentions (rows)")
         ax.set_xlim(0, by_article.sum(axis=1).max() + 3)
     axes[0].invert_yaxis()
-    fig.legend(handles=[Patch(color=colours[m], label=m) for m in mechanisms],
-               loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.01))
+    fig.legend(handles=[Patch(color=colours[m], label=m) for m in mechanisms], loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.01))
     fig.suptitle("A count of what each article mentions, not a measure of cooperation", fontsize=11)
     fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
@@ -98,10 +113,8 @@ def article_balance_figure(by_article: pd.DataFrame, partners: Sequence[str],
 
 #: The balance sheet's sides: +1 credit (right), -1 debit (left), with colours and labels.
 BALANCE_SIDES = {"achievement": 1, "counter_argument": 1, "problem": -1, "threat": -1}
-BALANCE_COLOURS = {"achievement": OKABE_ITO[2], "counter_argument": OKABE_ITO[3],
-                   "problem": OKABE_ITO[5], "threat": OKABE_ITO[1]}
-BALANCE_LABELS = {"achievement": "achievements", "counter_argument": "counter-arguments",
-                  "problem": "problems", "threat": "threats"}
+BALANCE_COLOURS = {"achievement": OKABE_ITO[2], "counter_argument": OKABE_ITO[3], "problem": OKABE_ITO[5], "threat": OKABE_ITO[1]}
+BALANCE_LABELS = {"achievement": "achievements", "counter_argument": "counter-arguments", "problem": "problems", "threat": "threats"}
 
 
 def balance_sheet_figure(balance: pd.DataFrame, names: Mapping[str, str]) -> Figure:
@@ -119,10 +132,23 @@ def balance_sheet_figure(balance: pd.DataFrame, names: Mapping[str, str]) -> Fig
     for kind in balance.index:
         values, side = balance.loc[kind], BALANCE_SIDES[kind]
         base = right if side > 0 else left
-        bars = ax.barh(rows, side * values, left=side * base, color=BALANCE_COLOURS[kind],
-                       edgecolor="white", linewidth=0.8, label=BALANCE_LABELS[kind], height=0.55)
-        ax.bar_label(bars, labels=[str(int(v)) if v else "" for v in values], label_type="center",
-                     fontsize=10, color="white" if kind != "threat" else "black")
+        bars = ax.barh(
+            rows,
+            side * values,
+            left=side * base,
+            color=BALANCE_COLOURS[kind],
+            edgecolor="white",
+            linewidth=0.8,
+            label=BALANCE_LABELS[kind],
+            height=0.55,
+        )
+        ax.bar_label(
+            bars,
+            labels=[str(int(v)) if v else "" for v in values],
+            label_type="center",
+            fontsize=10,
+            color="white" if kind != "threat" else "black",
+        )
         if side > 0:
             right = right + values
         else:
@@ -131,8 +157,7 @@ def balance_sheet_figure(balance: pd.DataFrame, names: Mapping[str, str]) -> Fig
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color="black", linewidth=1)
     ax.set_xticks(range(-limit, limit + 1, 2), [str(abs(t)) for t in range(-limit, limit + 1, 2)])
-    ax.set_xlabel("rows of the arguments table  (left: problems and threats; right: achievements and counter-arguments)",
-                  fontsize=9)
+    ax.set_xlabel("rows of the arguments table  (left: problems and threats; right: achievements and counter-arguments)", fontsize=9)
     ax.invert_yaxis()
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=4)
     fig.tight_layout()
@@ -141,14 +166,14 @@ def balance_sheet_figure(balance: pd.DataFrame, names: Mapping[str, str]) -> Fig
 
 #: Supplier groups of the SIPRI figure, in stacking order, and their colours.
 SUPPLIER_GROUPS = ["Russia", "United States", "China", "Ukraine", "all others"]
-SUPPLIER_COLOURS = {**{g: partner_colour(g) for g in SUPPLIER_GROUPS[:3]},
-                    "Ukraine": "#F0E442", "all others": OTHER_COLOUR}
+SUPPLIER_COLOURS = {**{g: partner_colour(g) for g in SUPPLIER_GROUPS[:3]}, "Ukraine": "#F0E442", "all others": OTHER_COLOUR}
 #: The articles' period, shaded on the time-series plots.
 SHADE = {"color": "#000000", "alpha": 0.06, "linewidth": 0}
 
 
-def supplier_panels_figure(by_year: pd.DataFrame, recipients: Sequence[str],
-                           years: tuple[int, int], shaded: tuple[int, int], credit: str) -> Figure:
+def supplier_panels_figure(
+    by_year: pd.DataFrame, recipients: Sequence[str], years: tuple[int, int], shaded: tuple[int, int], credit: str
+) -> Figure:
     """One panel per recipient of stacked bars: TIV delivered per year, by supplier group.
 
     ``by_year`` is indexed by (recipient, year) with one column per group of
@@ -168,14 +193,12 @@ def supplier_panels_figure(by_year: pd.DataFrame, recipients: Sequence[str],
             height = table[name].to_numpy(dtype=float)
             drawn = height > 0  # draw only the bars that exist
             if drawn.any():
-                ax.bar(span[drawn], height[drawn], bottom=bottom[drawn], color=SUPPLIER_COLOURS[name],
-                       edgecolor="#333333", linewidth=0.3)
+                ax.bar(span[drawn], height[drawn], bottom=bottom[drawn], color=SUPPLIER_COLOURS[name], edgecolor="#333333", linewidth=0.3)
             bottom += height
         ax.axvspan(shaded[0] - 0.5, shaded[1] + 0.5, **SHADE)
         ax.set_title(recipient, loc="left", fontsize=11)
         ax.set_ylabel("TIV (millions)")
-    handles = [Patch(facecolor=SUPPLIER_COLOURS[g], edgecolor="#333333", linewidth=0.3, label=g)
-               for g in SUPPLIER_GROUPS]
+    handles = [Patch(facecolor=SUPPLIER_COLOURS[g], edgecolor="#333333", linewidth=0.3, label=g) for g in SUPPLIER_GROUPS]
     axes[0].legend(handles=handles, ncol=5, loc="lower left", bbox_to_anchor=(0, 1.15), title="supplier")
     axes[-1].set_xlabel(f"year of delivery (shaded: {shaded[0]}–{shaded[1]}, the articles' period)")
     fig.text(0.01, 0.01, f"{credit} (2022 vintage). TIV is a volume index, not money.", fontsize=8)
@@ -195,21 +218,17 @@ def spending_figure(spending_million: pd.Series, share_gdp: pd.Series, shaded: t
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
     for ax in (ax1, ax2):
         ax.axvspan(shaded[0] - 0.5, shaded[1] + 0.5, **SHADE)
-    ax1.plot(spending_million.index, spending_million.to_numpy(dtype=float, na_value=np.nan),
-             marker="o", markersize=3, color=kazakh)
+    ax1.plot(spending_million.index, spending_million.to_numpy(dtype=float, na_value=np.nan), marker="o", markersize=3, color=kazakh)
     ax1.text(0.01, 0.92, "1993: no data (WDI prints 0; not plotted)", transform=ax1.transAxes, fontsize=8)
     ax1.set_ylabel("current US$ million")
     ax1.set_ylim(0, None)
-    ax1.set_title("Military expenditure, current US dollars (WDI, updated 2026-04-08)", loc="left",
-                  fontsize=11)
-    ax2.plot(share_gdp.index, share_gdp.to_numpy(dtype=float, na_value=np.nan), marker="o",
-             markersize=3, color=kazakh)
+    ax1.set_title("Military expenditure, current US dollars (WDI, updated 2026-04-08)", loc="left", fontsize=11)
+    ax2.plot(share_gdp.index, share_gdp.to_numpy(dtype=float, na_value=np.nan), marker="o", markersize=3, color=kazakh)
     ax2.set_ylabel("% of GDP")
     ax2.set_ylim(0, None)
     ax2.set_title("Military expenditure, share of GDP (WDI, downloaded 2020)", loc="left", fontsize=11)
     ax2.set_xlabel(f"year (shaded: {shaded[0]}–{shaded[1]}, the articles' period)")
-    fig.text(0.01, 0.005, "World Bank WDI (CC BY 4.0), sourced to SIPRI. "
-             "Current dollars are not adjusted for inflation.", fontsize=8)
+    fig.text(0.01, 0.005, "World Bank WDI (CC BY 4.0), sourced to SIPRI. Current dollars are not adjusted for inflation.", fontsize=8)
     fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
@@ -222,16 +241,15 @@ def aid_figure(aid_by_year: pd.DataFrame, shaded: tuple[int, int]) -> Figure:
     """
     fig, ax = new_figure(8, 4)
     ax.axvspan(shaded[0] - 0.5, shaded[1] + 0.5, **SHADE)
-    for transaction, colour in [("Obligations", partner_colour("United States")),
-                                ("Disbursements", "#56B4E9")]:
+    for transaction, colour in [("Obligations", partner_colour("United States")), ("Disbursements", "#56B4E9")]:
         series = aid_by_year[transaction].dropna()
-        ax.plot(series.index, series.to_numpy(dtype=float), marker="o", markersize=3, color=colour,
-                label=transaction.lower())
+        ax.plot(series.index, series.to_numpy(dtype=float), marker="o", markersize=3, color=colour, label=transaction.lower())
     ax.set_ylabel("current US$ million")
     ax.set_xlabel(f"U.S. fiscal year (shaded: FY{shaded[0]}–FY{shaded[1]})")
     ax.set_ylim(0, None)
     ax.legend(loc="upper left")
-    fig.text(0.01, 0.005, "USAID Foreign Aid Explorer (public domain). "
-             "All agencies and programmes, economic and military together.", fontsize=8)
+    fig.text(
+        0.01, 0.005, "USAID Foreign Aid Explorer (public domain). All agencies and programmes, economic and military together.", fontsize=8
+    )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

@@ -8,6 +8,7 @@ the texts must be present. It also checks every locator's form (:mod:`companion.
 the context rows against the shared context pack (:mod:`companion.pack`); a missing pack is
 skipped with a notice, and fails only on CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,9 @@ def on_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def run(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE, sources: Path | None = None, verbose: bool = False, pack: Path | None = None) -> int:
+def run(
+    data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE, sources: Path | None = None, verbose: bool = False, pack: Path | None = None
+) -> int:
     """Print the report; return the exit status (0 = no problem)."""
     problems = validate(data_dir, bib_file)
     if not problems:  # the locator check reads the package, which must be readable
@@ -56,7 +59,10 @@ def run(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE, sources: Path | No
         context = None
         print(f"Context check could not run: {error!r}")
     if context is not None and context.pack_missing:
-        print(f"Context check SKIPPED: the context pack {context.pack} is missing, so the context rows' evidence and urls were not checked" + (" (on CI this fails)" if on_ci() else ""))
+        print(
+            f"Context check SKIPPED: the context pack {context.pack} is missing, so the context rows' evidence and urls were not checked"
+            + (" (on CI this fails)" if on_ci() else "")
+        )
     elif context is not None:
         print(f"Context check ({context.pack}): {context.checked} row(s) checked, {len(context.problems)} problem(s)")
         for message in context.problems:
@@ -71,8 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--bib", type=Path, default=BIB_FILE)
-    parser.add_argument("--sources", type=Path, default=None, help="folder of the article texts (default: $COMPANION_SOURCES or ../shared/sources)")
-    parser.add_argument("--pack", type=Path, default=None, help="the context pack's CSV (default: $COMPANION_CONTEXT_PACK or ../shared/reference-data/context/context_sources.csv)")
+    parser.add_argument(
+        "--sources", type=Path, default=None, help="folder of the article texts (default: $COMPANION_SOURCES or ../shared/sources)"
+    )
+    parser.add_argument(
+        "--pack",
+        type=Path,
+        default=None,
+        help="the context pack's CSV (default: $COMPANION_CONTEXT_PACK or ../shared/reference-data/context/context_sources.csv)",
+    )
     parser.add_argument("--verbose", action="store_true", help="also list rows that cannot be machine-checked")
     args = parser.parse_args(argv)
     return run(args.data_dir, args.bib, args.sources, args.verbose, args.pack)

@@ -4,6 +4,7 @@ A chapter that sets the articles beside outside facts shows the context rows it 
 a small table computed from the data, so that a prose sentence and the row it rests on can
 be compared on the page. Analysis layer: no Sphinx imports.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

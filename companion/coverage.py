@@ -4,6 +4,7 @@ For every block of each article (see :mod:`companion.evidence`) prints the numbe
 rows whose locator names it and the block's first words; ``<-- none`` marks the blocks
 no row cites yet, which is where coding is still missing.
 """
+
 from __future__ import annotations
 
 import argparse

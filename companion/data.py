@@ -5,6 +5,7 @@ keys, foreign keys, dates, sources, evidence) and returns typed pandas DataFrame
 defect raises one :class:`DataPackageError` that lists every problem with its file, row
 (numbered as in the CSV file, header = row 1), column, value and what was expected.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -25,7 +26,6 @@ import pandas as pd
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 BIB_FILE = PROJECT_ROOT / "references.bib"
-
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,7 @@ class DataPackageError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(
-            f"The data package in data/ has {len(problems)} problem(s); "
-            f"fix each in the file named, then rebuild:\n{lines}"
-        )
+        super().__init__(f"The data package in data/ has {len(problems)} problem(s); fix each in the file named, then rebuild:\n{lines}")
 
 
 # --------------------------------------------------------------------------- reading
@@ -114,7 +111,9 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
     """
     descriptor = _read_json(data_dir, "datapackage.json")
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise DataPackageError([Problem("datapackage.json", None, "resources", None, "the package must be an object with a list of resources")])
+        raise DataPackageError(
+            [Problem("datapackage.json", None, "resources", None, "the package must be an object with a list of resources")]
+        )
     for resource in descriptor["resources"]:
         if isinstance(resource.get("schema"), str):
             resource["schema"] = _read_json(data_dir, resource["schema"])
@@ -268,10 +267,20 @@ def _check_encoding_and_header(data_dir: Path, resource: dict) -> list[Problem]:
             problems.append(Problem(resource["path"], 1, name, None, "column is missing from the header"))
     for name in header:
         if name not in expected:
-            problems.append(Problem(resource["path"], 1, name, None, "column is not in the Table Schema; remove it or add it to the schema"))
+            problems.append(
+                Problem(resource["path"], 1, name, None, "column is not in the Table Schema; remove it or add it to the schema")
+            )
     if not problems:
         first = next(i for i, (a, b) in enumerate(zip(header, expected)) if a != b)
-        problems.append(Problem(resource["path"], 1, expected[first], header[first], f"columns are out of order: column {first + 1} should be '{expected[first]}'; expected " + ",".join(expected)))
+        problems.append(
+            Problem(
+                resource["path"],
+                1,
+                expected[first],
+                header[first],
+                f"columns are out of order: column {first + 1} should be '{expected[first]}'; expected " + ",".join(expected),
+            )
+        )
     return problems
 
 
@@ -303,7 +312,10 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, skip: set[str]) -> 
         file = path_by_name.get(name, name)
         if file in skip:
             continue
-        primary_key = next((r["schema"].get("primaryKey") for r in descriptor["resources"] if r["name"] == name and isinstance(r.get("schema"), dict)), None)
+        primary_key = next(
+            (r["schema"].get("primaryKey") for r in descriptor["resources"] if r["name"] == name and isinstance(r.get("schema"), dict)),
+            None,
+        )
         for error in task.errors:
             column = getattr(error, "field_name", None)
             value = getattr(error, "cell", None)
@@ -374,7 +386,9 @@ def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str], row_ids: dic
             value, precision = row.get("date") or "", row.get("date_precision") or ""
             implied = PRECISION_BY_LENGTH.get(len(value))
             if value and precision and implied and implied != precision:
-                problems.append(Problem(file, number, "date_precision", precision, f"does not match date {value!r}, which has {implied} precision"))
+                problems.append(
+                    Problem(file, number, "date_precision", precision, f"does not match date {value!r}, which has {implied} precision")
+                )
         if "date_end" in fields and row.get("date_end") and row.get("date"):
             if DATE_PATTERN.match(row["date_end"]) and row["date_end"] < row["date"]:
                 problems.append(Problem(file, number, "date_end", row["date_end"], f"is before date {row['date']!r}"))
@@ -389,7 +403,9 @@ def _check_rows(data_dir: Path, resource: dict, bib_keys: set[str], row_ids: dic
                 problems.append(Problem(file, number, id_field, row[id_field], f"names no row of {table}; use the id of an existing row"))
         problems += _check_id_lists(file, number, row, fields, resource["name"], row_ids)
         if "date" in fields and "date_precision" in fields and bool(row.get("date")) != bool(row.get("date_precision")):
-            problems.append(Problem(file, number, "date_precision", row.get("date_precision") or "", "must be given exactly when date is given"))
+            problems.append(
+                Problem(file, number, "date_precision", row.get("date_precision") or "", "must be given exactly when date is given")
+            )
         source = (row.get("source") or "").strip()
         if source in ARTICLE_KEYS:
             for name in ("locator", "evidence"):
@@ -430,7 +446,15 @@ def _check_flag_links(data_dir: Path, descriptor: dict) -> list[Problem]:
             listed = set((row.get("flag_id") or "").split())
             expected = named.get((name, row_key(resource, row)), set())
             if listed != expected:
-                problems.append(Problem(resource["path"], number, "flag_id", row.get("flag_id") or "", f"must list exactly the flags on this row: {' '.join(sorted(expected)) or '(none)'}"))
+                problems.append(
+                    Problem(
+                        resource["path"],
+                        number,
+                        "flag_id",
+                        row.get("flag_id") or "",
+                        f"must list exactly the flags on this row: {' '.join(sorted(expected)) or '(none)'}",
+                    )
+                )
     return problems
 
 

@@ -1,4 +1,5 @@
 """Dates of any precision as the prose of the book writes them. Analysis layer: no Sphinx imports."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -12,6 +12,7 @@ lines after the section heading (the first block after the heading is para 1). F
 blocks are not counted; they are addressed as ``fn N`` (or ``<Section heading>, fn N``).
 Several places may be given, separated by ``;``, and a range as ``para 4-5``.
 """
+
 from __future__ import annotations
 
 import os
@@ -263,9 +264,7 @@ class Article:
             found = {
                 i
                 for i, b in enumerate(self.blocks)
-                if b.kind == kind
-                and first <= b.number <= last
-                and (section is None or normalise(b.section) == normalise(section))
+                if b.kind == kind and first <= b.number <= last and (section is None or normalise(b.section) == normalise(section))
             }
             if kind == "para" and section is None:
                 raise ValueError(f"locator part {part!r} names a paragraph without its section heading")
@@ -385,7 +384,9 @@ def check_row(row: CitingRow, articles: dict[str, Article], unreadable: dict[str
     for fragment in fragments:
         found = article.find(fragment)
         if not found:
-            return verdict("not-found", f"{fragment!r} is not in {row.source} (after normalising case, spaces, quotes, dashes and hyphenation)")
+            return verdict(
+                "not-found", f"{fragment!r} is not in {row.source} (after normalising case, spaces, quotes, dashes and hyphenation)"
+            )
         places.append(found)
     try:
         named = article.resolve(row.locator)

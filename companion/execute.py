@@ -23,6 +23,7 @@ itself and fails the build with its usual message (no traceback in the pages).
 
 This module imports no Sphinx: it takes MyST-NB's configuration objects as arguments.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,18 @@ STAMP_KEY = "companion"
 #: Modules notebooks never import, left out of the code hash: the book layer while it still
 #: sits at the top of the package (``companion/book/`` is left out as a whole) and this
 #: pre-executor, which runs notebooks but is not part of what they compute.
-NOT_ANALYSIS = {"sphinxext.py", "build.py", "pages.py", "htmlfixes.py", "publishing.py", "student.py", "citation.py", "fastbuild.py", "inputs.py", "execute.py"}
+NOT_ANALYSIS = {
+    "sphinxext.py",
+    "build.py",
+    "pages.py",
+    "htmlfixes.py",
+    "publishing.py",
+    "student.py",
+    "citation.py",
+    "fastbuild.py",
+    "inputs.py",
+    "execute.py",
+}
 
 
 def analysis_code_hash(package_dir: Path = PACKAGE_DIR) -> str:
@@ -142,11 +154,15 @@ def prefill(
         except KeyError:
             record = None
         if record is not None and is_current(record.data.get(STAMP_KEY), code=code):
-            outcomes[str(path)] = Outcome(str(path), executed=False, reads=list(record.data[STAMP_KEY]["reads"]), stamp=_record_stamp(record))
+            outcomes[str(path)] = Outcome(
+                str(path), executed=False, reads=list(record.data[STAMP_KEY]["reads"]), stamp=_record_stamp(record)
+            )
             continue
         if record is not None:  # stale: never let MyST-NB reuse it, even if re-execution fails
             cache.remove_cache(record.pk)
-        tasks.append((str(path), nbformat.from_dict(notebook), str(path.parent), nb_config.execution_timeout, nb_config.execution_allow_errors))
+        tasks.append(
+            (str(path), nbformat.from_dict(notebook), str(path.parent), nb_config.execution_timeout, nb_config.execution_allow_errors)
+        )
     if not tasks:
         return outcomes
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))

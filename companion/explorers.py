@@ -11,6 +11,7 @@ for a reader. The static book cannot run Python when a control moves, so there e
 explorer offers only its presets, computed at build time and switched in the browser; the
 live seminar app keeps every control.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,6 @@ from matplotlib.patches import Patch
 
 from companion.data import ARTICLE_KEYS, ARTICLE_LABELS, ARTICLE_SHORT, with_flags  # noqa: F401 - re-exported
 from companion.figures import OKABE_ITO, new_figure, partner_colour
-
 
 # --------------------------------------------------------------------------- timeline
 
@@ -56,30 +56,30 @@ def timeline_events(events: pd.DataFrame) -> pd.DataFrame:
 #: book's coding, not the sources'. The partner is Kazakhstan's counterpart or, for an
 #: event elsewhere, its main actor, as for the events table (data/CODEBOOK-NOTES.md).
 CONTEXT_LANES: dict[str, tuple[str, str]] = {
-    "01": ("Uzbekistan", "operation"),        # K2: eviction and departure of U.S. forces
-    "02": ("Kyrgyzstan", "operation"),        # Manas
-    "03": ("Uzbekistan", "unrest"),           # Andijan
-    "04": ("Central Asia", "exercise"),       # CENTRASBAT
-    "05": ("United States", "programme"),     # Arizona National Guard partnership
-    "06": ("United States", "programme"),     # Nunn-Lugar, Project Sapphire
-    "07": ("United States", "programme"),     # Caspian Guard (CASFOR: see overrides)
-    "08": ("multilateral", "operation"),      # KAZBAT in Iraq
-    "09": ("NATO", "programme"),              # PfP, IPAP
-    "10": ("United States", "visit"),         # Nazarbayev in Washington, 2006
-    "11": ("Central Asia", "agreement"),      # nuclear-weapon-free-zone treaty
-    "12": ("CSTO", "other"),                  # rapid-deployment force, Kant
-    "13": ("SCO", "summit"),                  # Astana declaration
-    "14": ("United States", "programme"),     # U.S. assistance and its conditions
-    "15": ("United States", "training"),      # U.S.-trained officers leaving
-    "16": ("United States", "agreement"),     # five-year plans
-    "17": ("United States", "agreement"),     # Northern Distribution Network
-    "18": ("Russia", "agreement"),            # Russia's facilities in Kazakhstan
-    "19": ("Central Asia", "membership"),     # CACO and EurAsEC
-    "20": ("Kyrgyzstan", "unrest"),           # Tulip Revolution
-    "21": ("NATO", "exercise"),               # Steppe Eagle (as the article's rows)
-    "22": ("Uzbekistan", "agreement"),        # U.S.-Uzbek partnership
-    "23": ("United States", "delivery"),      # Hueys and HMMWVs
-    "24": ("United States", "visit"),         # Cheney in Vilnius and Astana
+    "01": ("Uzbekistan", "operation"),  # K2: eviction and departure of U.S. forces
+    "02": ("Kyrgyzstan", "operation"),  # Manas
+    "03": ("Uzbekistan", "unrest"),  # Andijan
+    "04": ("Central Asia", "exercise"),  # CENTRASBAT
+    "05": ("United States", "programme"),  # Arizona National Guard partnership
+    "06": ("United States", "programme"),  # Nunn-Lugar, Project Sapphire
+    "07": ("United States", "programme"),  # Caspian Guard (CASFOR: see overrides)
+    "08": ("multilateral", "operation"),  # KAZBAT in Iraq
+    "09": ("NATO", "programme"),  # PfP, IPAP
+    "10": ("United States", "visit"),  # Nazarbayev in Washington, 2006
+    "11": ("Central Asia", "agreement"),  # nuclear-weapon-free-zone treaty
+    "12": ("CSTO", "other"),  # rapid-deployment force, Kant
+    "13": ("SCO", "summit"),  # Astana declaration
+    "14": ("United States", "programme"),  # U.S. assistance and its conditions
+    "15": ("United States", "training"),  # U.S.-trained officers leaving
+    "16": ("United States", "agreement"),  # five-year plans
+    "17": ("United States", "agreement"),  # Northern Distribution Network
+    "18": ("Russia", "agreement"),  # Russia's facilities in Kazakhstan
+    "19": ("Central Asia", "membership"),  # CACO and EurAsEC
+    "20": ("Kyrgyzstan", "unrest"),  # Tulip Revolution
+    "21": ("NATO", "exercise"),  # Steppe Eagle (as the article's rows)
+    "22": ("Uzbekistan", "agreement"),  # U.S.-Uzbek partnership
+    "23": ("United States", "delivery"),  # Hueys and HMMWVs
+    "24": ("United States", "visit"),  # Cheney in Vilnius and Astana
 }
 #: Rows whose lane or category differs from their fact's.
 CONTEXT_LANE_OVERRIDES: dict[str, tuple[str, str]] = {
@@ -127,8 +127,7 @@ def context_events(context: pd.DataFrame, first_year: int = CONTEXT_FIRST_YEAR) 
     rather than merged into it.
     """
     dated = context[context["start"].notna() & (context["start"].dt.year >= first_year)].copy()
-    lanes = [CONTEXT_LANE_OVERRIDES.get(row_id, CONTEXT_LANES[str(fact)[:2]])
-             for row_id, fact in zip(dated["id"], dated["fact_id"])]
+    lanes = [CONTEXT_LANE_OVERRIDES.get(row_id, CONTEXT_LANES[str(fact)[:2]]) for row_id, fact in zip(dated["id"], dated["fact_id"])]
     dated["partner"] = [lane for lane, _ in lanes]
     dated["category"] = [category for _, category in lanes]
     keys = ["fact_id", "partner", "category", "date", "date_end"]
@@ -136,22 +135,24 @@ def context_events(context: pd.DataFrame, first_year: int = CONTEXT_FIRST_YEAR) 
     first = grouped.first().reset_index()
     first["context_ids"] = grouped["id"].agg(" ".join).to_numpy()
     first["context_sources"] = grouped["source"].agg(lambda s: " ".join(dict.fromkeys(s))).to_numpy()
-    events = pd.DataFrame({
-        "id": first["id"].astype(str),
-        "date": first["date"].astype(str),
-        "date_precision": first["date_precision"].astype(str),
-        "date_end": first["date_end"].replace("", None),
-        "category": first["category"],
-        "partner": first["partner"],
-        "title": first["statement"].astype(str),
-        "source": first["source"].astype(str),
-        "refines_id": None,
-        "start": pd.to_datetime(first["start"]),
-        "end": pd.to_datetime(first["end"]),
-        "year": first["start"].dt.year.astype("Int64"),
-        "context_ids": first["context_ids"],
-        "context_sources": first["context_sources"],
-    })
+    events = pd.DataFrame(
+        {
+            "id": first["id"].astype(str),
+            "date": first["date"].astype(str),
+            "date_precision": first["date_precision"].astype(str),
+            "date_end": first["date_end"].replace("", None),
+            "category": first["category"],
+            "partner": first["partner"],
+            "title": first["statement"].astype(str),
+            "source": first["source"].astype(str),
+            "refines_id": None,
+            "start": pd.to_datetime(first["start"]),
+            "end": pd.to_datetime(first["end"]),
+            "year": first["start"].dt.year.astype("Int64"),
+            "context_ids": first["context_ids"],
+            "context_sources": first["context_sources"],
+        }
+    )
     return events.sort_values(["start", "id"]).reset_index(drop=True)
 
 
@@ -275,8 +276,10 @@ def timeline_table(events: pd.DataFrame, flags: pd.DataFrame | None = None, *, c
         # a context event carries the flags raised on any of its context rows
         on_context = flags[flags["table"].astype(str) == "context"]
         kinds_by_row = on_context.groupby(on_context["row_id"].astype(str))["kind"].agg(lambda k: set(map(str, k))).to_dict()
-        extra = [set().union(*(kinds_by_row.get(i, set()) for i in str(ids).split())) if isinstance(ids, str) else set()
-                 for ids in rows["context_ids"]]
+        extra = [
+            set().union(*(kinds_by_row.get(i, set()) for i in str(ids).split())) if isinstance(ids, str) else set()
+            for ids in rows["context_ids"]
+        ]
         rows["flag"] = [", ".join(sorted(set(filter(None, flag.split(", "))) | more)) for flag, more in zip(rows["flag"], extra)]
     dates = rows.apply(_date_as_stated, axis=1) if len(rows) else pd.Series(dtype=str)
     has_outside = "outside_date" in rows.columns
@@ -313,7 +316,8 @@ def timeline_alt(events: pd.DataFrame) -> str:
     origin = (
         f" {len(events) - n_context} come from the two articles and are drawn filled; {n_context} are "
         f"context events from outside sources, drawn hatched and unfilled (an open circle for an exact day)."
-        if n_context else ""
+        if n_context
+        else ""
     )
     return (
         f"Timeline of {len(events)} events from {first} to {last}, one lane per partner "
@@ -380,22 +384,36 @@ def _draw_event(ax, y: float, row: pd.Series, colour: str, context: bool = False
     end = mdates.date2num(row["end"] + pd.Timedelta(days=1))
     precision = str(row["date_precision"])
     if context and precision in ("year", "month"):
-        ax.barh(y, end - start, left=start, height=0.62, color="white", hatch=_CONTEXT_HATCH, edgecolor=colour,
-                linewidth=1.2 if precision == "month" else 0.8, alpha=1.0 if precision == "month" else 0.6)
+        ax.barh(
+            y,
+            end - start,
+            left=start,
+            height=0.62,
+            color="white",
+            hatch=_CONTEXT_HATCH,
+            edgecolor=colour,
+            linewidth=1.2 if precision == "month" else 0.8,
+            alpha=1.0 if precision == "month" else 0.6,
+        )
     elif precision == "year":
         ax.barh(y, end - start, left=start, height=0.62, color=colour, alpha=0.28, edgecolor=colour, linewidth=1)
     elif precision == "month":
         ax.barh(y, end - start, left=start, height=0.62, color=colour, edgecolor=colour, linewidth=0.5)
     else:
         if end - start > 1:
-            ax.barh(y, end - start, left=start, height=0.3, color="white" if context else colour,
-                    hatch=_CONTEXT_HATCH if context else None, edgecolor=colour)
+            ax.barh(
+                y,
+                end - start,
+                left=start,
+                height=0.3,
+                color="white" if context else colour,
+                hatch=_CONTEXT_HATCH if context else None,
+                edgecolor=colour,
+            )
         if context:
-            ax.plot([start], [y], marker="o", markersize=7, color=colour, markerfacecolor="white",
-                    markeredgewidth=2, linestyle="none")
+            ax.plot([start], [y], marker="o", markersize=7, color=colour, markerfacecolor="white", markeredgewidth=2, linestyle="none")
         else:
-            ax.plot([start], [y], marker="D", markersize=6, color=colour, markeredgecolor="black",
-                    markeredgewidth=0.6, linestyle="none")
+            ax.plot([start], [y], marker="D", markersize=6, color=colour, markeredgecolor="black", markeredgewidth=0.6, linestyle="none")
 
 
 def _precision_legend(ax):
@@ -414,8 +432,16 @@ def _origin_handles() -> list:
     return [
         Patch(facecolor="#555555", edgecolor="#555555", label=ARTICLE_LABEL),
         Patch(facecolor="white", edgecolor="#555555", hatch=_CONTEXT_HATCH, label=CONTEXT_LABEL),
-        Line2D([], [], marker="o", color="#555555", markerfacecolor="white", markeredgewidth=2,
-               linestyle="none", label="context event, exact day"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color="#555555",
+            markerfacecolor="white",
+            markeredgewidth=2,
+            linestyle="none",
+            label="context event, exact day",
+        ),
     ]
 
 
@@ -463,8 +489,7 @@ def timeline_figure(events: pd.DataFrame, width: float = 7.5) -> Figure:
         for partner in lanes:
             lane_top = top
             for index, row in events[events["partner"].astype(str) == partner].iterrows():
-                _draw_event(ax, -(lane_top + sub_rows[row["id"]]), row, partner_colour(partner),
-                            context=bool(context[index]))
+                _draw_event(ax, -(lane_top + sub_rows[row["id"]]), row, partner_colour(partner), context=bool(context[index]))
             ticks.append(-(lane_top + (heights[partner] - 1) / 2))
             tick_labels.append(partner)
             top += heights[partner] + 0.6
@@ -727,7 +752,15 @@ _READERS = {
     "events": (lambda f: f["title"] + " " + f["description"].fillna(""), lambda f: f["title"], lambda f: f["category"]),
     "claims": (
         lambda f: f["counts"],
-        lambda f: (f["qualifier"].astype("string").fillna("") + " " + f["value"].map(lambda v: f"{v:,.0f}" if v == v and float(v).is_integer() else f"{v:,}") + " " + f["unit"] + ": " + f["counts"]).str.strip(),
+        lambda f: (
+            f["qualifier"].astype("string").fillna("")
+            + " "
+            + f["value"].map(lambda v: f"{v:,.0f}" if v == v and float(v).is_integer() else f"{v:,}")
+            + " "
+            + f["unit"]
+            + ": "
+            + f["counts"]
+        ).str.strip(),
         lambda f: pd.Series("number", index=f.index),
     ),
     "equipment": (
@@ -735,7 +768,11 @@ _READERS = {
         lambda f: f["item"] + " (" + f["status"].astype(str) + ")",
         lambda f: pd.Series("equipment", index=f.index),
     ),
-    "exercises": (lambda f: f["name"] + " " + f["aim"].fillna(""), lambda f: f["name"] + ": " + f["aim"].fillna(""), lambda f: pd.Series("exercise", index=f.index)),
+    "exercises": (
+        lambda f: f["name"] + " " + f["aim"].fillna(""),
+        lambda f: f["name"] + ": " + f["aim"].fillna(""),
+        lambda f: pd.Series("exercise", index=f.index),
+    ),
     "programmes": (
         lambda f: f["name"] + " " + f["description"].fillna(""),
         lambda f: f["name"],
@@ -799,14 +836,18 @@ def compare_sources(data: SimpleNamespace, topic: str) -> pd.DataFrame:
     """
     rule = get_topic(topic)
     flags = getattr(data, "flags", None)
-    parts = [
-        _rows_about(name, getattr(data, name), rule, flags)
-        for name in _READERS
-        if getattr(data, name, None) is not None
-    ]
+    parts = [_rows_about(name, getattr(data, name), rule, flags) for name in _READERS if getattr(data, name, None) is not None]
     rows = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=COMPARISON_COLUMNS)], ignore_index=True)
     silent = [
-        {"article": key, "table": "", "row_id": "", "kind": "", "statement": "No coded row of this article touches the topic.", "locator": "", "flag": ""}
+        {
+            "article": key,
+            "table": "",
+            "row_id": "",
+            "kind": "",
+            "statement": "No coded row of this article touches the topic.",
+            "locator": "",
+            "flag": "",
+        }
         for key in ARTICLE_KEYS
         if key not in set(rows["article"])
     ]

@@ -5,6 +5,7 @@ fixed hash salt and no date in their metadata (so rebuilds are byte-identical), 
 opaque white background (legible in the theme's dark mode), in the Okabe–Ito palette,
 which stays distinguishable for the common forms of colour blindness.
 """
+
 from __future__ import annotations
 
 import matplotlib as mpl

@@ -10,6 +10,7 @@ files, the ``companion`` package, the vendored widget manager) and the installed
 venv. Tests, tools, the seminar app and build products are not inputs. Content is hashed,
 not modification times, so a copied or re-checked-out tree with the same files stays current.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,20 @@ import sys
 from pathlib import Path
 
 #: Folders (anywhere in the tree) that are never inputs of the book.
-NOT_INPUTS = {".git", ".venv", "node_modules", "_build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".jupyter_cache", "tests", "tools", "seminar", ".ci"}
+NOT_INPUTS = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "_build",
+    "__pycache__",
+    ".pytest_cache",
+    ".ipynb_checkpoints",
+    ".jupyter_cache",
+    "tests",
+    "tools",
+    "seminar",
+    ".ci",
+}
 #: Files written by the build itself (staged downloads are made from data/, an input).
 GENERATED = ("_extra/downloads",)
 

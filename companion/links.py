@@ -23,6 +23,7 @@ notebook's cached output can carry such a link):
   Parameters combine (all must hold). Unknown ids are reported on the page, never ignored
   silently. :func:`browse_url` builds such an address.
 """
+
 from __future__ import annotations
 
 import re

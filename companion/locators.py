@@ -14,6 +14,7 @@ the row's evidence is. The form depends on the kind of source:
 No locator may name a working note (``bibliography-notes``, ``notes.md``): a reader cannot
 open it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,7 +54,9 @@ def read_bibliography(bib_file: Path = BIB_FILE) -> dict[str, BibEntry]:
     text = bib_file.read_text(encoding="utf-8")
     entries = {}
     for match in re.finditer(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, re.DOTALL):
-        fields = dict((name.lower(), value.strip()) for name, value in re.findall(r"^\s*(\w+)\s*=\s*(.+?),?\s*$", match.group(3), re.MULTILINE))
+        fields = dict(
+            (name.lower(), value.strip()) for name, value in re.findall(r"^\s*(\w+)\s*=\s*(.+?),?\s*$", match.group(3), re.MULTILINE)
+        )
         entries[match.group(2)] = BibEntry(match.group(2), match.group(1).lower(), fields)
     return entries
 

@@ -4,6 +4,7 @@ No map tiles and no geopandas: the country outlines come from the Natural Earth 
 stored in ``data/boundaries.geojson`` and the points from the ``places`` table, so the map
 is drawn offline from the data package. Analysis layer: no Sphinx imports.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -19,9 +20,16 @@ Ring = list[list[float]]
 
 #: Where each country's name is written: chosen by eye inside each clipped outline (lon, lat).
 COUNTRY_LABELS = {
-    "RUS": (57, 55.8), "KAZ": (66.5, 47.8), "UZB": (60.5, 42.6), "TKM": (58.5, 39.2),
-    "KGZ": (76.8, 41.6), "TJK": (71.2, 38.6), "AFG": (65.5, 33.8), "IRN": (55, 32.5),
-    "CHN": (84, 37.5), "AZE": (47.6, 40.4),
+    "RUS": (57, 55.8),
+    "KAZ": (66.5, 47.8),
+    "UZB": (60.5, 42.6),
+    "TKM": (58.5, 39.2),
+    "KGZ": (76.8, 41.6),
+    "TJK": (71.2, 38.6),
+    "AFG": (65.5, 33.8),
+    "IRN": (55, 32.5),
+    "CHN": (84, 37.5),
+    "AZE": (47.6, 40.4),
 }
 
 #: Where a label may sit round its point (offset in points), in order of preference.
@@ -40,15 +48,21 @@ def draw_countries(ax: Axes, features: Iterable[Mapping], highlight: str = "KAZ"
         code = feature["properties"]["iso_a3"]
         fill = "#F3E9D2" if code == highlight else "#ECECEC"
         for ring in outer_rings(feature["geometry"]):
-            ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#8C8C8C",
-                                 linewidth=0.6, zorder=1))
+            ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#8C8C8C", linewidth=0.6, zorder=1))
         if code in COUNTRY_LABELS:
-            ax.text(*COUNTRY_LABELS[code], feature["properties"]["name"].upper(), ha="center",
-                    va="center", fontsize=8, color="#555555", fontstyle="italic", zorder=2)
+            ax.text(
+                *COUNTRY_LABELS[code],
+                feature["properties"]["name"].upper(),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#555555",
+                fontstyle="italic",
+                zorder=2,
+            )
 
 
-def label_without_overlap(ax: Axes, xs: Iterable[float], ys: Iterable[float],
-                          texts: Iterable[str], fontsize: int = 10) -> None:
+def label_without_overlap(ax: Axes, xs: Iterable[float], ys: Iterable[float], texts: Iterable[str], fontsize: int = 10) -> None:
     """Label each point at the first position of :data:`LABEL_OFFSETS` that overlaps no earlier label.
 
     Where every position collides the label keeps the first one: a crowded label is better
@@ -58,17 +72,22 @@ def label_without_overlap(ax: Axes, xs: Iterable[float], ys: Iterable[float],
     placed = []
     for x, y, text in zip(xs, ys, texts):
         for dx, dy in LABEL_OFFSETS:
-            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
-                                ha="left" if dx >= 0 else "right", fontsize=fontsize, zorder=4,
-                                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                                      "edgecolor": "none", "alpha": 0.8})
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx >= 0 else "right",
+                fontsize=fontsize,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+            )
             box = label.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in placed):
                 break
             label.remove()
         else:
-            label = ax.annotate(text, (x, y), xytext=LABEL_OFFSETS[0], textcoords="offset points",
-                                fontsize=fontsize, zorder=4)
+            label = ax.annotate(text, (x, y), xytext=LABEL_OFFSETS[0], textcoords="offset points", fontsize=fontsize, zorder=4)
             box = label.get_window_extent(renderer)
         placed.append(box)
 
@@ -82,10 +101,8 @@ def places_map(places: pd.DataFrame, boundaries: Mapping) -> Figure:
     west, south, east, north = boundaries["bbox"]
     fig, ax = new_figure(8.5, 6.6)
     draw_countries(ax, boundaries["features"])
-    ax.text(50.8, 42.0, "Caspian\nSea", ha="center", va="center", fontsize=8, color="#3A6F9A",
-            fontstyle="italic", zorder=2)
-    ax.scatter(places["longitude"], places["latitude"], s=36, color=OKABE_ITO[3],
-               edgecolor="white", linewidth=0.8, zorder=3)
+    ax.text(50.8, 42.0, "Caspian\nSea", ha="center", va="center", fontsize=8, color="#3A6F9A", fontstyle="italic", zorder=2)
+    ax.scatter(places["longitude"], places["latitude"], s=36, color=OKABE_ITO[3], edgecolor="white", linewidth=0.8, zorder=3)
     # Labels are placed before the extent is set, as the map was first drawn and checked.
     label_without_overlap(ax, places["longitude"], places["latitude"], places["name_as_stated"])
     ax.set_xlim(west, east)

@@ -32,6 +32,7 @@ The glued value also carries a ``text/plain`` form (the bare number), so
 (the default) from any page one folder deep (``chapters/``, ``appendix/``, ``about/``,
 ``teachers/``), ``""`` from the root page, ``"../../"`` from ``appendix/browse/``.
 """
+
 from __future__ import annotations
 
 import html
@@ -100,9 +101,9 @@ EXEMPT_NUMBERS: dict[str, str] = {
     "rc_least": "partners' names, not a number",
     # chapters/introduction.md
     "rows_nurgaliev": "a total over every table that cites Nurgaliev; the browser shows one table at a "
-                      "time, and tbl-rows-by-source gives each table's count (its rows: ?source=nurgaliev2007)",
+    "time, and tbl-rows-by-source gives each table's count (its rows: ?source=nurgaliev2007)",
     "rows_edm": "a total over every table that cites the Eurasia Daily Monitor item; the browser shows one "
-                "table at a time, and tbl-rows-by-source gives each table's count (?source=edm2004kazakhstan)",
+    "table at a time, and tbl-rows-by-source gives each table's count (?source=edm2004kazakhstan)",
     # chapters/military_technical.md and chapters/nato.md: numbers that the prose links to their
     # rows ({glue:md}) and that an exercise or a solution block repeats as plain text.
     "hangar_area": "linked to claim-hangar-area in the prose; plain text only where exercise 2 repeats it",
@@ -148,9 +149,7 @@ def row_ids(rows: pd.DataFrame | pd.Series | Iterable[object], table: str) -> li
         absent = [name for name in key if name not in rows.columns]
         if absent:
             raise KeyError(f"rows of {table} lack primary-key columns {absent}; pass the ids instead")
-        values: Iterable[object] = (
-            "/".join(_id_text(value) for value in parts) for parts in rows[key].itertuples(index=False)
-        )
+        values: Iterable[object] = ("/".join(_id_text(value) for value in parts) for parts in rows[key].itertuples(index=False))
     else:
         values = rows
     ids = [_id_text(value) for value in values]
@@ -169,8 +168,7 @@ def number_link(text: str, url: str, title: str) -> str:
     )
 
 
-def count_link(rows: pd.DataFrame | pd.Series | Iterable[object], table: str, what: str, *,
-               root: str = "../") -> tuple[int, str]:
+def count_link(rows: pd.DataFrame | pd.Series | Iterable[object], table: str, what: str, *, root: str = "../") -> tuple[int, str]:
     """``(count, html)``: the number of distinct rows and a link to the view of exactly them.
 
     A count of zero has no rows to show: it is returned as plain text, not a link.
@@ -181,12 +179,10 @@ def count_link(rows: pd.DataFrame | pd.Series | Iterable[object], table: str, wh
         return 0, "0"
     url = browse_url(table, ids, root=_checked_root(root))
     noun = "row" if count == 1 else "rows"
-    return count, number_link(f"{count:,}" if count >= 10_000 else str(count), url,
-                              f"{what}: {count} {noun} of {table}")
+    return count, number_link(f"{count:,}" if count >= 10_000 else str(count), url, f"{what}: {count} {noun} of {table}")
 
 
-def glue_count(name: str, rows: pd.DataFrame | pd.Series | Iterable[object], table: str, what: str,
-               *, root: str = "../") -> int:
+def glue_count(name: str, rows: pd.DataFrame | pd.Series | Iterable[object], table: str, what: str, *, root: str = "../") -> int:
     """Glue the number of distinct ``rows`` of ``table`` as a link to the view of exactly those rows.
 
     Paste it with ``{glue:md}`name``` (inline). ``what`` says what was counted (the link's
@@ -197,10 +193,18 @@ def glue_count(name: str, rows: pd.DataFrame | pd.Series | Iterable[object], tab
     return count
 
 
-def glue_number_link(name: str, value: object, fmt: str, table: str, what: str, *,
-                     ids: pd.DataFrame | pd.Series | Iterable[object] | None = None,
-                     where: Mapping[str, str] | None = None, query: str | None = None,
-                     root: str = "../") -> str:
+def glue_number_link(
+    name: str,
+    value: object,
+    fmt: str,
+    table: str,
+    what: str,
+    *,
+    ids: pd.DataFrame | pd.Series | Iterable[object] | None = None,
+    where: Mapping[str, str] | None = None,
+    query: str | None = None,
+    root: str = "../",
+) -> str:
     """Glue a number that is not a count (share, sum, mean, year) as a link to the view of its inputs.
 
     ``fmt`` is a format spec (``format(value, fmt)``, e.g. ``".0%"``, ``",.1f"``, ``"d"``).

@@ -5,6 +5,7 @@ chapter's folded cells stay short and a reader can follow each call to the rule 
 The matching of the articles' equipment to SIPRI designations is a judgement; it is made
 here in the open, in ``SIPRI_NAME``, ``SIPRI_CATEGORY`` and ``SIPRI_SCOPE``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,8 +17,7 @@ MAIN_SUPPLIERS = ("Russia", "United States", "China")
 def supplier_totals(tiv: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """TIV millions delivered per supplier (rows) and recipient (columns), ``first``–``last``."""
     window = tiv[tiv["year"].between(first, last)].assign(recipient=lambda df: df["recipient"].astype(str))
-    return window.pivot_table(index="supplier", columns="recipient", values="tiv_million",
-                              aggfunc="sum", fill_value=0)
+    return window.pivot_table(index="supplier", columns="recipient", values="tiv_million", aggfunc="sum", fill_value=0)
 
 
 def recipient_profile(totals: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -74,8 +74,7 @@ def _in_article(row: pd.Series) -> str:
     return text
 
 
-def match_equipment(equipment: pd.DataFrame, programmes: pd.DataFrame,
-                    register: pd.DataFrame) -> pd.DataFrame:
+def match_equipment(equipment: pd.DataFrame, programmes: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """The articles' U.S. equipment (and IMET) beside the U.S. deals of the SIPRI register.
 
     A delivery with a date is looked up in its own year only, a plan in every year of the
@@ -97,23 +96,27 @@ def match_equipment(equipment: pd.DataFrame, programmes: pd.DataFrame,
             found = deliveries(rows) or f"none in {year}"
         else:  # a plan: every delivery in the register
             found = deliveries(rows) or f"none, {first}–{last}"
-        matched.append({
-            "article's words": row["item_as_stated"],
-            "in the article": _in_article(row),
-            "SIPRI designation": ", ".join(sorted(set(rows["designation"]))),
-            "SIPRI deliveries (year: items)": found,
-            "TIV delivered (millions)": float(rows["tiv_delivered_million"].sum()),
-            "in SIPRI's scope?": scope,
-        })
+        matched.append(
+            {
+                "article's words": row["item_as_stated"],
+                "in the article": _in_article(row),
+                "SIPRI designation": ", ".join(sorted(set(rows["designation"]))),
+                "SIPRI deliveries (year: items)": found,
+                "TIV delivered (millions)": float(rows["tiv_delivered_million"].sum()),
+                "in SIPRI's scope?": scope,
+            }
+        )
     imet = programmes.set_index("id").loc["imet"]
-    matched.append({
-        "article's words": f"{imet['name']} ({imet['acronym']})",
-        "in the article": "training programme",
-        "SIPRI designation": "",
-        "SIPRI deliveries (year: items)": "not applicable",
-        "TIV delivered (millions)": 0.0,
-        "in SIPRI's scope?": "outside (training is not a transfer)",
-    })
+    matched.append(
+        {
+            "article's words": f"{imet['name']} ({imet['acronym']})",
+            "in the article": "training programme",
+            "SIPRI designation": "",
+            "SIPRI deliveries (year: items)": "not applicable",
+            "TIV delivered (millions)": 0.0,
+            "in SIPRI's scope?": "outside (training is not a transfer)",
+        }
+    )
     return pd.DataFrame(matched)
 
 
@@ -130,8 +133,9 @@ def security_headlines(headlines: pd.DataFrame, recipient: str = "Kazakhstan") -
     security = security.merge(totals, on="document", how="left", suffixes=("", "_total"))
     security["share of total (%)"] = 100 * security["amount_usd_million"] / security["amount_usd_million_total"]
     security["publisher"] = security["publisher"].str.replace(r" \(.*", "", regex=True)
-    return security.rename(columns={
-        "amount_usd_million": "US$ million (current)",
-        "amount_usd_million_total": "document's total (US$ million)",
-    })[["period", "category", "US$ million (current)", "qualifier",
-        "document's total (US$ million)", "share of total (%)", "publisher"]]
+    return security.rename(
+        columns={
+            "amount_usd_million": "US$ million (current)",
+            "amount_usd_million_total": "document's total (US$ million)",
+        }
+    )[["period", "category", "US$ million (current)", "qualifier", "document's total (US$ million)", "share of total (%)", "publisher"]]

@@ -9,6 +9,7 @@ that source's url. The pack is not part of the repository: when it is missing th
 skipped and says so (``ContextReport.pack_missing``); ``companion.check`` fails on that only
 on CI. The environment variable ``COMPANION_CONTEXT_PACK`` names another copy of the file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -94,12 +95,16 @@ def check_context(data_dir: Path = DATA_DIR, pack: Path | None = None, bib_file:
         url_of_source.setdefault(row.get("source") or "", truth["url"])
         entry = bibliography.get(row.get("source") or "")
         if entry is None or entry.fields.get("url", "").strip("{}") != truth["url"]:
-            report.problems.append(f"{where}, column 'source': references.bib entry {row.get('source')!r} must carry the pack's url {truth['url']!r}")
+            report.problems.append(
+                f"{where}, column 'source': references.bib entry {row.get('source')!r} must carry the pack's url {truth['url']!r}"
+            )
     for path, number, row in rows:
         source, evidence = row.get("source") or "", row.get("evidence") or ""
         if path == CONTEXT_FILE or source not in url_of_source or not evidence:
             continue
         report.checked += 1
         if normalise(evidence) not in excerpts_by_url.get(url_of_source[source], set()):
-            report.problems.append(f"{path}, row {number}, column 'evidence': not an excerpt the pack gives for {source} ({url_of_source[source]})")
+            report.problems.append(
+                f"{path}, row {number}, column 'evidence': not an excerpt the pack gives for {source} ({url_of_source[source]})"
+            )
     return report

@@ -10,6 +10,7 @@
 Neither layer of the book imports this module, except the student edition's table of
 contents (:func:`read_toc`); it needs no Sphinx.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,10 +28,8 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from companion.data import read_descriptor, tabular_resources
+from companion.data import PROJECT_ROOT, read_descriptor, tabular_resources
 from companion.links import BROWSE_DIR, browse_docname
-
-from companion.data import PROJECT_ROOT
 
 TOC_FILE = PROJECT_ROOT / "_toc.yml"
 VENV = Path(os.environ.get("VENV", PROJECT_ROOT / ".venv")).resolve()

@@ -26,15 +26,15 @@ table, and its ``source`` column as citations when every value is a key of
 ``references.bib``. A table that shows ids or sources therefore links them without being
 told; ``links=`` adds columns or overrides (``"text"``). See :func:`implied_links`.
 """
+
 from __future__ import annotations
 
 import html
 import re
-
-import pandas as pd
-
 from functools import lru_cache
 from pathlib import Path
+
+import pandas as pd
 
 from companion.data import BIB_FILE, ORIGIN, bibliography_keys, row_ids_of
 from companion.links import row_anchor
@@ -136,9 +136,14 @@ def _format_number(value: object, digits: int | None) -> str:
     return str(value)
 
 
-def markdown_table(frame: pd.DataFrame, *, index: bool = True, digits: int | None = 1,
-                   plain_columns: frozenset[str] = frozenset({"year", "fiscal_year"}),
-                   links: dict[str, str] | None = None) -> str:
+def markdown_table(
+    frame: pd.DataFrame,
+    *,
+    index: bool = True,
+    digits: int | None = 1,
+    plain_columns: frozenset[str] = frozenset({"year", "fiscal_year"}),
+    links: dict[str, str] | None = None,
+) -> str:
     """A DataFrame as a Markdown pipe table: numbers right-aligned, missing values empty.
 
     ``digits`` rounds floats (one decimal unless told; ``None`` prints them whole); columns named in ``plain_columns`` (years) are printed
@@ -154,10 +159,7 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = True, digits: int | Non
     if missing:
         raise KeyError(f"links names columns the table does not have: {sorted(missing)}")
     links = {**{c: k for c, k in implied.items() if c in frame.columns}, **links}
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns]
     header = "| " + " | ".join(escape_cell(c) for c in frame.columns) + " |"
     rule = "| " + " | ".join("---:" if n else ":---" for n in numeric) + " |"
     lines = [header, rule]

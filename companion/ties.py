@@ -11,6 +11,7 @@ lives in one place. A **tie** is one row of the data that the articles support:
 * ``organisations``: Kazakhstan's own status in an organisation that is itself a partner
   (the SCO, NATO), or an organisation in which Kazakhstan and a partner state are members.
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -24,16 +25,18 @@ from companion.explorers import MECHANISMS
 TIE_COLUMNS = ["id", "partner", "mechanism", "source"]
 #: Event categories that are ties, and the kind of tie each one is.
 EVENT_MECHANISMS = {
-    "agreement": "agreements", "exercise": "exercises", "training": "training",
-    "visit": "visits", "meeting": "visits", "summit": "visits",
+    "agreement": "agreements",
+    "exercise": "exercises",
+    "training": "training",
+    "visit": "visits",
+    "meeting": "visits",
+    "summit": "visits",
 }
 
 
 def event_ties(events: pd.DataFrame) -> pd.DataFrame:
     """The events coded from an article that are ties (see :data:`EVENT_MECHANISMS`)."""
-    coded = events[
-        events["source"].isin(ARTICLE_KEYS) & events["refines_id"].isna() & (events["direction"] != "elsewhere")
-    ]
+    coded = events[events["source"].isin(ARTICLE_KEYS) & events["refines_id"].isna() & (events["direction"] != "elsewhere")]
     coded = coded[coded["category"].isin(list(EVENT_MECHANISMS))]
     return coded.assign(mechanism=coded["category"].astype(str).map(EVENT_MECHANISMS))[TIE_COLUMNS]
 

@@ -5,6 +5,7 @@ A date in the data is as precise as its source (a day, a month or a year; see
 here draw a day as a point and a month or a year as a bar over the whole period, so a long
 bar reads as an imprecise date, not a long event. Analysis layer: no Sphinx imports.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -34,14 +35,16 @@ def sipri_deliveries(register: pd.DataFrame, supplier: str, until: int) -> pd.Da
     estimated = rows["number_delivered_is_estimate"] | rows["delivery_year_is_estimate"]
     label = estimated.map({True: " delivered (SIPRI estimate)", False: " delivered (SIPRI)"})
     year = rows["delivery_year"].astype(str)
-    return pd.DataFrame({
-        "start": pd.to_datetime(year + "-01-01"),
-        "end": pd.to_datetime(year + "-12-31"),
-        "date_precision": "year",
-        "partner": supplier,
-        "title": rows["number_delivered"].astype(str) + " " + rows["designation"] + label,
-        "source": "sipri_register",
-    })
+    return pd.DataFrame(
+        {
+            "start": pd.to_datetime(year + "-01-01"),
+            "end": pd.to_datetime(year + "-12-31"),
+            "date_precision": "year",
+            "partner": supplier,
+            "title": rows["number_delivered"].astype(str) + " " + rows["designation"] + label,
+            "source": "sipri_register",
+        }
+    )
 
 
 def timeline_figure(timeline: pd.DataFrame, first_year: int, last_year: int) -> Figure:
@@ -60,11 +63,18 @@ def timeline_figure(timeline: pd.DataFrame, first_year: int, last_year: int) -> 
             if row.end > row.start:
                 ax.plot([row.start, row.end], [lane, lane], color=colour, linewidth=3, zorder=3)
         else:
-            ax.barh(lane, row.end - row.start + pd.Timedelta(days=1), left=row.start, height=0.55,
-                    color="white" if outside else colour, edgecolor=colour,
-                    hatch="////" if outside else "", linewidth=1.2, zorder=2)
-        ax.annotate(row.title, (row.end, lane), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=10)
+            ax.barh(
+                lane,
+                row.end - row.start + pd.Timedelta(days=1),
+                left=row.start,
+                height=0.55,
+                color="white" if outside else colour,
+                edgecolor=colour,
+                hatch="////" if outside else "",
+                linewidth=1.2,
+                zorder=2,
+            )
+        ax.annotate(row.title, (row.end, lane), xytext=(6, 0), textcoords="offset points", va="center", fontsize=10)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     # Two years and a quarter of room after the last year: the labels run to the right.
@@ -74,11 +84,14 @@ def timeline_figure(timeline: pd.DataFrame, first_year: int, last_year: int) -> 
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.8, zorder=0)
     ax.set_ylim(0.3, len(timeline) + 0.7)
     us = partner_colour("United States")
-    ax.legend(handles=[
-        Patch(facecolor=us, label="United States"),
-        Patch(facecolor=partner_colour("Kazakhstan"), label="Kazakhstan"),
-        Patch(facecolor="white", edgecolor=us, hatch="////", label="SIPRI register"),
-    ], loc="upper right")
+    ax.legend(
+        handles=[
+            Patch(facecolor=us, label="United States"),
+            Patch(facecolor=partner_colour("Kazakhstan"), label="Kazakhstan"),
+            Patch(facecolor="white", edgecolor=us, hatch="////", label="SIPRI register"),
+        ],
+        loc="upper right",
+    )
     fig.tight_layout()
     return fig
 
@@ -88,8 +101,7 @@ DIRECTION_COLOURS = {"to_kazakhstan": OKABE_ITO[0], "from_kazakhstan": OKABE_ITO
 STEP_COLOUR = OKABE_ITO[7]
 
 
-def road_label(event: Mapping, actor_names: Mapping[str, str], side_of: Mapping[str, str],
-               place_names: Mapping[str, str]) -> str:
+def road_label(event: Mapping, actor_names: Mapping[str, str], side_of: Mapping[str, str], place_names: Mapping[str, str]) -> str:
     """'Who → where' for a journey (the first traveller named), the wrapped title for any other step.
 
     ``event`` is a row of ``events``; ``actor_names`` and ``side_of`` map actor ids to names
@@ -117,8 +129,7 @@ def road_figure(events: pd.DataFrame, labels: list[str]) -> Figure:
         if event["date_precision"] == "day":
             ax.plot(event["start"], y, marker="*", markersize=16, color=colour, zorder=3)
         else:
-            ax.barh(y, event["end"] + pd.Timedelta(days=1) - event["start"], left=event["start"],
-                    height=0.6, color=colour, zorder=2)
+            ax.barh(y, event["end"] + pd.Timedelta(days=1) - event["start"], left=event["start"], height=0.6, color=colour, zorder=2)
     ax.set_yticks(range(len(rows)), labels, fontsize=9.5)
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(mdates.YearLocator())

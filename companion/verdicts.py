@@ -20,6 +20,7 @@ Two rules of method: the 2022 SIPRI table by supplier (every recipient) and the 
 register (Kazakhstan alone, single deals) are never joined into one series; rules that
 compare recipients therefore use the 2022 table and the two windows only.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,9 +45,17 @@ AID_CATEGORY = "Military and police aid (sum of years)"
 AID_BINS = ("2001-2005", "2006-2010")
 
 #: Short statuses, in the order a summary lists them.
-STATUSES = ("consistent", "consistent in part", "inconsistent", "not borne out",
-            "plan not carried out in the register", "depends", "sources disagree",
-            "outside the data's scope", "cannot be decided")
+STATUSES = (
+    "consistent",
+    "consistent in part",
+    "inconsistent",
+    "not borne out",
+    "plan not carried out in the register",
+    "depends",
+    "sources disagree",
+    "outside the data's scope",
+    "cannot be decided",
+)
 
 
 def span(window: Window) -> str:
@@ -102,13 +111,15 @@ def deliveries_from_register(register: pd.DataFrame, drop_deal: object = None) -
     concatenated.
     """
     rows = register if drop_deal is None else register[register["sipri_deal_id"] != drop_deal]
-    return pd.DataFrame({
-        "recipient": rows["recipient"].astype(str),
-        "supplier": rows["supplier"].astype(str),
-        "year": rows["delivery_year"].astype(int),
-        "tiv_million": rows["tiv_delivered_million"].astype(float),
-        "deal": rows["sipri_deal_id"],
-    })
+    return pd.DataFrame(
+        {
+            "recipient": rows["recipient"].astype(str),
+            "supplier": rows["supplier"].astype(str),
+            "year": rows["delivery_year"].astype(int),
+            "tiv_million": rows["tiv_delivered_million"].astype(float),
+            "deal": rows["sipri_deal_id"],
+        }
+    )
 
 
 def largest_deal(register: pd.DataFrame, window: Window, supplier: str | None = None) -> pd.Series | None:
@@ -121,8 +132,9 @@ def largest_deal(register: pd.DataFrame, window: Window, supplier: str | None = 
     by_deal = rows.groupby("sipri_deal_id")["tiv_delivered_million"].sum()
     deal = by_deal.idxmax()
     first = rows[rows["sipri_deal_id"] == deal].iloc[0]
-    return pd.Series({"deal": deal, "designation": str(first["designation"]),
-                      "supplier": str(first["supplier"]), "tiv": float(by_deal[deal])})
+    return pd.Series(
+        {"deal": deal, "designation": str(first["designation"]), "supplier": str(first["supplier"]), "tiv": float(by_deal[deal])}
+    )
 
 
 def in_window(deliveries: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -155,8 +167,7 @@ def us_grows_after_2001(deliveries: pd.DataFrame, window: Window) -> Outcome:
     us = rows[(rows["recipient"] == "Kazakhstan") & (rows["supplier"] == "United States")]
     before = float(us.loc[us["year"] <= 2001, "tiv_million"].sum())
     after = float(us.loc[us["year"] >= 2002, "tiv_million"].sum())
-    evidence = (f"U.S. TIV to Kazakhstan: {_tiv(before)} in {window[0]}–2001, "
-                f"{_tiv(after)} in 2002–{window[1]}")
+    evidence = f"U.S. TIV to Kazakhstan: {_tiv(before)} in {window[0]}–2001, {_tiv(after)} in 2002–{window[1]}"
     if before == after == 0:
         return Outcome(None, evidence)
     return Outcome(after > before, evidence)
@@ -182,8 +193,7 @@ def russia_delivers_when_us_does(deliveries: pd.DataFrame, window: Window) -> Ou
     """Russia delivered to Kazakhstan in every year of the window in which the U.S. did."""
     rows = in_window(deliveries, window)
     kz = rows[rows["recipient"] == "Kazakhstan"]
-    by_year = kz.pivot_table(index="year", columns="supplier", values="tiv_million",
-                             aggfunc="sum", fill_value=0)
+    by_year = kz.pivot_table(index="year", columns="supplier", values="tiv_million", aggfunc="sum", fill_value=0)
     us_years = [int(y) for y in by_year.index if by_year.get("United States", pd.Series()).get(y, 0) > 0]
     if not us_years:
         return Outcome(None, f"no U.S. deliveries in {span(window)}")
@@ -205,8 +215,10 @@ def us_left_without_deal(register: pd.DataFrame, window: Window, deal: object) -
     us = rows[rows["supplier"] == "United States"]
     left = float(us["tiv_million"].sum())
     years = ", ".join(str(y) for y in sorted(set(us["year"]))) or "none"
-    evidence = (f"U.S. TIV to Kazakhstan left without deal {deal}, {span(window)}: {_tiv(left)} "
-                f"(years: {years}); the register has no other recipients to rank")
+    evidence = (
+        f"U.S. TIV to Kazakhstan left without deal {deal}, {span(window)}: {_tiv(left)} "
+        f"(years: {years}); the register has no other recipients to rank"
+    )
     return Outcome(left > 0, evidence)
 
 
@@ -222,6 +234,7 @@ def china_share(deliveries: pd.DataFrame, window: Window) -> Outcome:
 
 def us_delivered(designation: str | None, category: str | None = None) -> Callable:
     """A test: the register shows a U.S. delivery of ``designation`` (or ``category``)."""
+
     def test(deliveries: pd.DataFrame, window: Window, register: pd.DataFrame) -> Outcome:
         rows = register[register["delivery_year"].between(*window)]
         if designation is not None:
@@ -233,17 +246,22 @@ def us_delivered(designation: str | None, category: str | None = None) -> Callab
         found = rows[match]
         us = found[found["supplier"].astype(str) == "United States"]
         # Other suppliers' deliveries of the kind, over the whole register: what came instead.
-        every = register["designation"].astype(str).str.startswith(designation) if designation else (
-            register["armament_category"].astype(str) == category)
+        every = (
+            register["designation"].astype(str).str.startswith(designation)
+            if designation
+            else (register["armament_category"].astype(str) == category)
+        )
         others = register[every & (register["supplier"].astype(str) != "United States")].sort_values("delivery_year")
         listed = "; ".join(
-            f"{s} {d} ({n}, {y})" for s, d, n, y in zip(
-                others["supplier"], others["designation"], others["number_delivered"], others["delivery_year"]))
+            f"{s} {d} ({n}, {y})"
+            for s, d, n, y in zip(others["supplier"], others["designation"], others["number_delivered"], others["delivery_year"])
+        )
         evidence = f"U.S. {what} delivered {span(window)}: {int(us['number_delivered'].sum())}"
         if listed:
             first, last = int(register["delivery_year"].min()), int(register["delivery_year"].max())
             evidence += f"; from other suppliers, {first}–{last}: {listed}"
         return Outcome(not us.empty, evidence)
+
     test.needs_register = True  # type: ignore[attr-defined]
     return test
 
@@ -268,6 +286,7 @@ def _aid_rows(headlines: pd.DataFrame, period: str) -> pd.DataFrame:
 def kazakhstan_leads_aid(headlines: pd.DataFrame, period: str) -> Outcome:
     """Kazakhstan received more U.S. military and police aid than every state the source names."""
     rows = _aid_rows(headlines, period)
+
     def bound_word(row: pd.Series) -> str:
         low, high = aid_bounds(row)
         if low == 0.0 and high < math.inf:
@@ -295,8 +314,10 @@ def kazakhstan_aid_grows(headlines: pd.DataFrame) -> Outcome:
     if "Kazakhstan" not in early.index or "Kazakhstan" not in late.index:
         return Outcome(None, "no Security Assistance Monitor figure for both periods")
     (_, early_high), (late_low, _) = aid_bounds(early.loc["Kazakhstan"]), aid_bounds(late.loc["Kazakhstan"])
-    evidence = (f"U.S. military and police aid to Kazakhstan: under US$ {early_high:.0f} million in "
-                f"2001–2005, about US$ {late_low:.0f} million in 2006–2010")
+    evidence = (
+        f"U.S. military and police aid to Kazakhstan: under US$ {early_high:.0f} million in "
+        f"2001–2005, about US$ {late_low:.0f} million in 2006–2010"
+    )
     return Outcome(late_low > early_high, evidence)
 
 
@@ -347,131 +368,203 @@ SAM = "Security Assistance Monitor aid figures"
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "leading-role-arms", "arguments", "arg-kz-leading-role",
-        "U.S. major-weapon deliveries (TIV) to each Central Asian state", SIPRI_2022, WINDOWS,
+        "leading-role-arms",
+        "arguments",
+        "arg-kz-leading-role",
+        "U.S. major-weapon deliveries (TIV) to each Central Asian state",
+        SIPRI_2022,
+        WINDOWS,
         "Kazakhstan is the single largest recipient of U.S. deliveries",
         "'leading role' compared with the other Central Asian states is a ranking, so the test is a "
         "ranking; an all-zero series or a tie names no leader. A comparison of recipients needs "
         "the 2022 table (the register covers Kazakhstan only), so it runs in the two windows only.",
-        "arms", us_leads_recipients, largest_of="United States", without_deal_test=us_left_without_deal,
+        "arms",
+        us_leads_recipients,
+        largest_of="United States",
+        without_deal_test=us_left_without_deal,
         note="All U.S. volume to Kazakhstan in these windows is Huey II helicopters, whose dating is "
-             "flagged (flag-huey-deliveries). Without deal 35392 (the six Huey IIs the register dates "
-             "to 2004) what remains is the two of deal 40033, delivered in 2007, the year the article "
-             "was written.",
+        "flagged (flag-huey-deliveries). Without deal 35392 (the six Huey IIs the register dates "
+        "to 2004) what remains is the two of deal 40033, delivered in 2007, the year the article "
+        "was written.",
     ),
     Rule(
-        "leading-role-aid", "arguments", "arg-kz-leading-role",
-        "U.S. military and police aid to the states the source names", SAM, (),
+        "leading-role-aid",
+        "arguments",
+        "arg-kz-leading-role",
+        "U.S. military and police aid to the states the source names",
+        SAM,
+        (),
         "Kazakhstan's figure exceeds every other named state's, bounds included",
         "the source's five-year sums (2001–2005, 2006–2010) are the only figures that compare "
         "recipients; 'less than' and 'over' are read as bounds, so a verdict is given only where "
         "the bounds do not overlap. Only 2001–2005 lies wholly before the article.",
-        "aid_compare", kazakhstan_leads_aid, context=("ctx-22-4", "ctx-22-1"),
+        "aid_compare",
+        kazakhstan_leads_aid,
+        context=("ctx-22-4", "ctx-22-1"),
     ),
     Rule(
-        "stimulus-arms", "arguments", "arg-war-on-terror-stimulus",
-        "U.S. deliveries to Kazakhstan before and after 2001", SIPRI_2022, (ARTICLES,),
+        "stimulus-arms",
+        "arguments",
+        "arg-war-on-terror-stimulus",
+        "U.S. deliveries to Kazakhstan before and after 2001",
+        SIPRI_2022,
+        (ARTICLES,),
         "more U.S. TIV in 2002–2007 than in 1995–2001",
         "a stimulus after 2001 should show as more deliveries after it than before; the claim "
         "names no size, so any increase counts. A before-and-after rule needs years before 2002, "
         "so the 2002–2007 window alone cannot run it; the variants are the register with and "
         "without its largest U.S. deal.",
-        "arms", us_grows_after_2001, register_variant=True, largest_of="United States",
+        "arms",
+        us_grows_after_2001,
+        register_variant=True,
+        largest_of="United States",
     ),
     Rule(
-        "balance-arms", "arguments", "arg-kz-balance",
-        "suppliers' shares of Kazakhstan's major-weapon imports (TIV)", SIPRI_2022, WINDOWS,
+        "balance-arms",
+        "arguments",
+        "arg-kz-balance",
+        "suppliers' shares of Kazakhstan's major-weapon imports (TIV)",
+        SIPRI_2022,
+        WINDOWS,
         "no supplier delivers more than half",
         "above half, one supplier outweighs all others together, the plainest sense of one power "
         "growing 'excessively' strong in this measure; the claim names no figure, and Russia's "
         "share is far above half in every window, so any threshold up to its lowest share gives "
         "the same verdict. The data measure an outcome in one channel, arms imports, not the motive "
         "the claim states nor the balance of forces in the region.",
-        "arms", no_supplier_above_half, register_variant=True, largest_of=None,
-        disagree="not borne out in arms imports (SIPRI deliveries, 2022 table),", fail_status="not borne out",
+        "arms",
+        no_supplier_above_half,
+        register_variant=True,
+        largest_of=None,
+        disagree="not borne out in arms imports (SIPRI deliveries, 2022 table),",
+        fail_status="not borne out",
         tail="; the motive and the regional balance of forces are outside what the data measure",
     ),
     Rule(
-        "tazhin-arms", "arguments", "arg-tazhin-no-exclusion",
-        "Russian deliveries in the years of U.S. deliveries to Kazakhstan", SIPRI_2022, WINDOWS,
+        "tazhin-arms",
+        "arguments",
+        "arg-tazhin-no-exclusion",
+        "Russian deliveries in the years of U.S. deliveries to Kazakhstan",
+        SIPRI_2022,
+        WINDOWS,
         "Russia delivers in every year in which the U.S. delivers",
         "'does not exclude' fails only if U.S. deliveries come with Russian ones stopping; a year "
         "of U.S. deliveries without any from Russia would be the first sign of that.",
-        "arms", russia_delivers_when_us_does, register_variant=True, largest_of="United States",
+        "arms",
+        russia_delivers_when_us_does,
+        register_variant=True,
+        largest_of="United States",
         tail="; that Kazakhstan is 'a reliable strategic partner' of all three powers is not measured",
     ),
     Rule(
-        "edm-ties-scope", "arguments", "arg-edm-ties-russia-china",
-        "China's share of Kazakhstan's major-weapon imports", SIPRI_2022, WINDOWS,
+        "edm-ties-scope",
+        "arguments",
+        "arg-edm-ties-russia-china",
+        "China's share of Kazakhstan's major-weapon imports",
+        SIPRI_2022,
+        WINDOWS,
         "none: efforts to cement ties are not deliveries",
         "arms deliveries measure one channel of ties; SIPRI records none from China in the "
         "articles' period, which says nothing about diplomatic or other efforts.",
-        "scope", china_share, scope_status="outside the data's scope",
+        "scope",
+        china_share,
+        scope_status="outside the data's scope",
     ),
     Rule(
-        "edm-assistance-aid", "arguments", "arg-edm-maximising-assistance",
-        "U.S. military and police aid to Kazakhstan, 2001–2005 against 2006–2010", SAM, (),
+        "edm-assistance-aid",
+        "arguments",
+        "arg-edm-maximising-assistance",
+        "U.S. military and police aid to Kazakhstan, 2001–2005 against 2006–2010",
+        SAM,
+        (),
         "the later five-year sum exceeds the earlier one, bounds included",
         "'maximizing foreign security assistance' predicts rising assistance; 'little by way of "
         "genuine reform' is not measured by any series here. The bins cannot say why aid rose, "
         "nor separate the years before the EDM item from those after it.",
-        "aid_growth", context=("ctx-14-1", "ctx-14-2", "ctx-14-3"),
-        agree="consistent in part", disagree="inconsistent",
+        "aid_growth",
+        context=("ctx-14-1", "ctx-14-2", "ctx-14-3"),
+        agree="consistent in part",
+        disagree="inconsistent",
         tail="; 'little genuine reform' is outside the data's scope",
     ),
     Rule(
-        "huey-register", "equipment", "eq-huey-ii-planned",
-        "U.S. Huey II deliveries in the trade register", REGISTER, ((1995, 2006),),
+        "huey-register",
+        "equipment",
+        "eq-huey-ii-planned",
+        "U.S. Huey II deliveries in the trade register",
+        REGISTER,
+        ((1995, 2006),),
         "none delivered before 2007, when the article still writes of a plan",
         "the article's future tense ('is going to deliver') is contradicted by any earlier delivery.",
-        "register", us_delivered("UH-1H Huey-2"), disputed_flag="flag-huey-deliveries",
+        "register",
+        us_delivered("UH-1H Huey-2"),
+        disputed_flag="flag-huey-deliveries",
         context=("ctx-23-1", "ctx-23-4", "ctx-23-5"),
         note="The register's count is one side of the dispute. AFP reported in February 2004 that UH-1 "
-             "Huey helicopters had been supplied (ctx-23-1), which sides with the register if those "
-             "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002 "
-             "(ctx-23-4); a Flightglobal blog reading a 2010 cable says only two of eight planned "
-             "were funded (ctx-23-5). Press reports of a contract in 2007 exist only in the "
-             "project's working notes, not in its reference data. The flag stays open.",
+        "Huey helicopters had been supplied (ctx-23-1), which sides with the register if those "
+        "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002 "
+        "(ctx-23-4); a Flightglobal blog reading a 2010 cable says only two of eight planned "
+        "were funded (ctx-23-5). Press reports of a contract in 2007 exist only in the "
+        "project's working notes, not in its reference data. The flag stays open.",
     ),
     Rule(
-        "hummer-scope", "equipment", "eq-hummer-2005-07-01",
-        "U.S. HMMWV deliveries in the trade register", REGISTER, ((2005, 2005),),
+        "hummer-scope",
+        "equipment",
+        "eq-hummer-2005-07-01",
+        "U.S. HMMWV deliveries in the trade register",
+        REGISTER,
+        ((2005, 2005),),
         "none: SIPRI counts only the armoured variant",
         "the 27 vehicles of 2005 are not said to be armoured, and unarmoured vehicles are outside "
         "SIPRI's scope, so their absence from the register is no evidence either way.",
-        "scope", us_delivered("HMMWV"), scope_status="outside the data's scope",
+        "scope",
+        us_delivered("HMMWV"),
+        scope_status="outside the data's scope",
     ),
     Rule(
-        "c130-register", "equipment", "eq-c-130-planned",
-        "U.S. C-130 deliveries in the trade register", REGISTER, ((2003, 2010), (2003, 2024)),
+        "c130-register",
+        "equipment",
+        "eq-c-130-planned",
+        "U.S. C-130 deliveries in the trade register",
+        REGISTER,
+        ((2003, 2010), (2003, 2024)),
         "at least one U.S. C-130 delivered",
         "the article puts the aircraft in the five-year plan (programme five-year-plan), so any "
         "delivery from 2003 counts, up to 2010 and up to the register's last year, 2024.",
-        "register", us_delivered("C-130"),
+        "register",
+        us_delivered("C-130"),
         disagree="plan not carried out in the register: no U.S. C-130 delivered in",
         fail_status="plan not carried out in the register",
-        note="The register shows what became of the plan, not whether the article reported the "
-             "plan's contents correctly.",
+        note="The register shows what became of the plan, not whether the article reported the plan's contents correctly.",
     ),
     Rule(
-        "warship-register", "equipment", "eq-warship-planned",
-        "U.S. ship deliveries in the trade register", REGISTER, ((2003, 2010), (2003, 2024)),
+        "warship-register",
+        "equipment",
+        "eq-warship-planned",
+        "U.S. ship deliveries in the trade register",
+        REGISTER,
+        ((2003, 2010), (2003, 2024)),
         "at least one U.S. ship delivered",
         "the article puts the warship in the five-year plan (programme five-year-plan), so any "
         "U.S. ship from 2003 counts. SIPRI covers only major conventional weapons, so a vessel "
         "below its threshold would be missing from the register whatever was delivered.",
-        "register", us_delivered(None, "Ships"),
+        "register",
+        us_delivered(None, "Ships"),
         disagree="plan not carried out in the register: no U.S. ship delivered in",
         fail_status="plan not carried out in the register",
-        note="The register shows what became of the plan, not whether the article reported the "
-             "plan's contents correctly.",
+        note="The register shows what became of the plan, not whether the article reported the plan's contents correctly.",
     ),
     Rule(
-        "imet-scope", "claims", "claim-imet-trained",
-        "none: no outside series counts training", "none", (),
-        "none", "SIPRI counts transfers of weapons, not training, and no series of IMET "
-        "participants was available.",
-        "scope", scope_status="cannot be decided",
+        "imet-scope",
+        "claims",
+        "claim-imet-trained",
+        "none: no outside series counts training",
+        "none",
+        (),
+        "none",
+        "SIPRI counts transfers of weapons, not training, and no series of IMET participants was available.",
+        "scope",
+        scope_status="cannot be decided",
     ),
 )
 
@@ -492,8 +585,7 @@ class Verdict:
     @property
     def evidence(self) -> str:
         # A variant's evidence that already names its window is not prefixed with it again.
-        return "; ".join(v.outcome.evidence if v.label in v.outcome.evidence else f"{v.label}: {v.outcome.evidence}"
-                         for v in self.variants)
+        return "; ".join(v.outcome.evidence if v.label in v.outcome.evidence else f"{v.label}: {v.outcome.evidence}" for v in self.variants)
 
 
 def open_flag(flags: pd.DataFrame, flag_id: str | None) -> pd.Series | None:
@@ -511,8 +603,7 @@ def run_variants(rule: Rule, data: SimpleNamespace) -> tuple[Variant, ...]:
     if rule.kind == "scope" and rule.test is None:
         return ()
     if rule.kind == "aid_compare":
-        return tuple(Variant(period.replace("-", "–"), kazakhstan_leads_aid(data.us_aid_headlines, period))
-                     for period in AID_BINS)
+        return tuple(Variant(period.replace("-", "–"), kazakhstan_leads_aid(data.us_aid_headlines, period)) for period in AID_BINS)
     if rule.kind == "aid_growth":
         return (Variant("2001–2005 against 2006–2010", kazakhstan_aid_grows(data.us_aid_headlines)),)
     register = data.sipri_register
@@ -523,16 +614,18 @@ def run_variants(rule: Rule, data: SimpleNamespace) -> tuple[Variant, ...]:
         for w in rule.windows:
             deal = largest_deal(register, w, rule.largest_of)
             if deal is not None:
-                label = (f"register {span(w)} without deal {deal['deal']} "
-                         f"({deal['supplier']} {deal['designation']}, {_tiv(deal['tiv'])} TIV)")
+                label = (
+                    f"register {span(w)} without deal {deal['deal']} ({deal['supplier']} {deal['designation']}, {_tiv(deal['tiv'])} TIV)"
+                )
                 variants.append(Variant(label, rule.without_deal_test(register, w, deal["deal"])))
     if rule.register_variant:
         for w in rule.windows:
             variants.append(Variant(f"register {span(w)}", rule.test(deliveries_from_register(register), w)))
             deal = largest_deal(register, w, rule.largest_of)
             if deal is not None:
-                label = (f"register {span(w)} without deal {deal['deal']} "
-                         f"({deal['supplier']} {deal['designation']}, {_tiv(deal['tiv'])} TIV)")
+                label = (
+                    f"register {span(w)} without deal {deal['deal']} ({deal['supplier']} {deal['designation']}, {_tiv(deal['tiv'])} TIV)"
+                )
                 rows = deliveries_from_register(register, drop_deal=deal["deal"])
                 variants.append(Variant(label, rule.test(rows, w)))
     return tuple(variants)
@@ -542,16 +635,26 @@ def decide(rule: Rule, variants: tuple[Variant, ...], flags: pd.DataFrame) -> Ve
     """One verdict from a rule's variants, respecting open flags."""
     flag = open_flag(flags, rule.disputed_flag)
     if flag is not None:
-        return Verdict(rule, variants, "sources disagree", "sources disagree",
-                       f"the item carries the open flag {flag['id']}: outside sources conflict, "
-                       "and the book chooses neither")
+        return Verdict(
+            rule,
+            variants,
+            "sources disagree",
+            "sources disagree",
+            f"the item carries the open flag {flag['id']}: outside sources conflict, and the book chooses neither",
+        )
     if rule.kind == "scope":
-        return Verdict(rule, variants, rule.scope_status or "outside the data's scope",
-                       rule.scope_status or "outside the data's scope", rule.reason)
+        return Verdict(
+            rule, variants, rule.scope_status or "outside the data's scope", rule.scope_status or "outside the data's scope", rule.reason
+        )
     decided = [v for v in variants if v.outcome.holds is not None]
     if not decided:
-        return Verdict(rule, variants, "cannot be decided", "cannot be decided from the data",
-                       "no variant gives a result (no data, an all-zero series or a tie)")
+        return Verdict(
+            rule,
+            variants,
+            "cannot be decided",
+            "cannot be decided from the data",
+            "no variant gives a result (no data, an all-zero series or a tie)",
+        )
     holding = [v for v in decided if v.outcome.holds]
     failing = [v for v in decided if not v.outcome.holds]
     if holding and failing:
@@ -563,10 +666,8 @@ def decide(rule: Rule, variants: tuple[Variant, ...], flags: pd.DataFrame) -> Ve
             what = "the SIPRI vintage"
         else:
             what = "the window"
-        why = ("holds in " + ", ".join(v.label for v in holding) + "; not in "
-               + ", ".join(v.label for v in failing) + ". " + rule.reason)
-        wording = (f"depends on {what}: holds in " + ", ".join(v.label for v in holding)
-                   + ", not in " + ", ".join(v.label for v in failing))
+        why = "holds in " + ", ".join(v.label for v in holding) + "; not in " + ", ".join(v.label for v in failing) + ". " + rule.reason
+        wording = f"depends on {what}: holds in " + ", ".join(v.label for v in holding) + ", not in " + ", ".join(v.label for v in failing)
         return Verdict(rule, variants, "depends", wording, why)
     undecided = [v for v in variants if v.outcome.holds is None]
     suffix = f" (undecided in {', '.join(v.label for v in undecided)})" if undecided else ""
@@ -581,8 +682,7 @@ def decide(rule: Rule, variants: tuple[Variant, ...], flags: pd.DataFrame) -> Ve
         wording = f"{rule.agree} with {rule.source} {main}" if rule.agree.startswith("consistent") else f"{rule.agree} {main}"
     else:
         status = rule.fail_status
-        wording = (f"{rule.disagree} {main}" if rule.disagree != "inconsistent"
-                   else f"inconsistent with {rule.source} {main}")
+        wording = f"{rule.disagree} {main}" if rule.disagree != "inconsistent" else f"inconsistent with {rule.source} {main}"
     return Verdict(rule, variants, status, wording + rule.tail + suffix, rule.threshold + ": " + rule.reason)
 
 
@@ -613,23 +713,25 @@ def verdict_table(data: SimpleNamespace, verdicts: list[Verdict] | None = None) 
     for v in verdicts:
         rule = v.rule
         source = str(getattr(data, rule.table).set_index("id").loc[rule.row_id, "source"])
-        rows.append({
-            "verdict_id": rule.id,
-            "table": rule.table,
-            "row": rule.row_id,
-            "claim": claim_text(data, rule.table, rule.row_id),
-            "source": source,
-            "measure": f"{rule.measure} ({rule.source})",
-            "windows": "; ".join(x.label for x in v.variants),
-            "threshold": rule.threshold,
-            "reason": rule.reason,
-            "evidence": v.evidence,
-            "status": v.status,
-            "verdict": v.wording,
-            "why": v.why,
-            "note": rule.note,
-            "context": " ".join(rule.context),
-        })
+        rows.append(
+            {
+                "verdict_id": rule.id,
+                "table": rule.table,
+                "row": rule.row_id,
+                "claim": claim_text(data, rule.table, rule.row_id),
+                "source": source,
+                "measure": f"{rule.measure} ({rule.source})",
+                "windows": "; ".join(x.label for x in v.variants),
+                "threshold": rule.threshold,
+                "reason": rule.reason,
+                "evidence": v.evidence,
+                "status": v.status,
+                "verdict": v.wording,
+                "why": v.why,
+                "note": rule.note,
+                "context": " ".join(rule.context),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -661,8 +763,13 @@ EVIDENCE_RESOURCES = ("sipri_tiv", "sipri_register", "us_aid_headlines")
 
 def _licences(data: SimpleNamespace) -> list[dict]:
     """CC BY for the rules and wording, plus the terms of every resource the evidence quotes."""
-    licences = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                 "title": "Creative Commons Attribution 4.0 (the rules, wording and verdicts)"}]
+    licences = [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 (the rules, wording and verdicts)",
+        }
+    ]
     for resource in data.descriptor["resources"]:
         if resource["name"] in EVIDENCE_RESOURCES:
             for licence in resource.get("licenses", []):
@@ -697,11 +804,11 @@ def derived_table(data: SimpleNamespace) -> DerivedTable:
             "article rows). One row per declared rule: the claim's row, the outside measure, the "
             "windows, the threshold and its reason, the evidence and the verdict. Verdicts are "
             "findings about the data, never ratings of a person; an item with an open flag whose "
-            "sources disagree reads 'sources disagree'."),
+            "sources disagree reads 'sources disagree'."
+        ),
         "licenses": _licences(data),
         "schema": {
-            "fields": [{"name": name, "type": "string", "description": text}
-                       for name, text in PUBLISHED_FIELDS.items()],
+            "fields": [{"name": name, "type": "string", "description": text} for name, text in PUBLISHED_FIELDS.items()],
             "primaryKey": ["verdict_id"],
         },
     }

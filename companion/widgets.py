@@ -20,6 +20,7 @@ Every control carries a ``description`` (its visible label, which names it for s
 readers) and a longer ``tooltip``. Widget model ids are derived from the explorer's name and
 the order of creation instead of random uuids, so a rebuilt page embeds identical state.
 """
+
 from __future__ import annotations
 
 import base64
@@ -110,7 +111,10 @@ def figure_html(fig: Figure, alt: str) -> str:
     # the SVG's clip-path ids, and with them the embedded widget state, never vary.
     with mpl.rc_context({"svg.hashsalt": HOUSE_RC["svg.hashsalt"], "svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", metadata=_NO_SVG_METADATA)
-    svg = _FONT_FAMILY.sub(lambda m: m.group(0) if m.group(1).rstrip().endswith("sans-serif") else f"{m.group(0)}, sans-serif", buffer.getvalue().decode("utf-8"))
+    svg = _FONT_FAMILY.sub(
+        lambda m: m.group(0) if m.group(1).rstrip().endswith("sans-serif") else f"{m.group(0)}, sans-serif",
+        buffer.getvalue().decode("utf-8"),
+    )
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     # Never wider than its box: on a phone the figure shrinks instead of making the view scroll.
     return f'<img class="explorer-figure" style="max-width: 100%; height: auto" alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
@@ -459,8 +463,12 @@ def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, live: bool = Tru
         controls = {
             column: _described(
                 widgets.IntSlider(
-                    min=0, max=5, step=1, value=int(explorers.DEFAULT_WEIGHTS[column]),
-                    continuous_update=False, description=column.replace("_", " ").capitalize(),
+                    min=0,
+                    max=5,
+                    step=1,
+                    value=int(explorers.DEFAULT_WEIGHTS[column]),
+                    continuous_update=False,
+                    description=column.replace("_", " ").capitalize(),
                 ),
                 f"Weight of {column.replace('_', ' ')}: each coded item adds this many points to its partner's score; 0 leaves {column.replace('_', ' ')} out",
             )
@@ -491,7 +499,7 @@ def comparison_html(rows: pd.DataFrame) -> str:
         shown = pd.DataFrame(
             {
                 "statement": [
-                    html.escape(text) + (f'<br><code>{html.escape(table)}: {html.escape(row_id)}</code>' if row_id else "")
+                    html.escape(text) + (f"<br><code>{html.escape(table)}: {html.escape(row_id)}</code>" if row_id else "")
                     for text, table, row_id in zip(mine["statement"], mine["table"], mine["row_id"])
                 ],
                 "kind": mine["kind"].map(lambda k: html.escape(k.replace("_", " "))),

@@ -14,6 +14,7 @@
 The fixtures at the end are registered for every test module through ``pytest_plugins``
 in ``conftest.py``, so that the server and the browser are started once per run.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,11 +48,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 def built_pages(html_dir: Path) -> list[str]:
     """Every ``.html`` file of a build that is a page (``_static`` only holds theme templates)."""
-    return sorted(
-        p.relative_to(html_dir).as_posix()
-        for p in html_dir.rglob("*.html")
-        if p.relative_to(html_dir).parts[0] != "_static"
-    )
+    return sorted(p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*.html") if p.relative_to(html_dir).parts[0] != "_static")
 
 
 def has_widget_state(html_file: Path) -> bool:

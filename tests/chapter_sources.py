@@ -7,6 +7,7 @@ however it is fenced (backticks or colons, three or more).
 A computed solution is written once, as a gated solution around a code cell tagged
 ``solution`` (see ``companion/book/student.py``); :func:`solutions` reads both kinds.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
+from conftest import ROOT
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
-
-from conftest import ROOT
 
 #: The content chapters, in book order; the introduction and appendices carry no exercises.
 CONTENT_CHAPTERS = (

@@ -15,6 +15,7 @@ Tests that build are marked ``build`` and tests that drive Chromium ``browser`` 
 a test that uses a building or browser fixture gets the marker automatically, so
 ``make test-fast`` (``-m "not build and not browser"``) never builds and never needs Chromium.
 """
+
 from __future__ import annotations
 
 import os

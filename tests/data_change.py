@@ -5,6 +5,7 @@ data?), and hostile HTML is appended to free-text values and to a schema descrip
 every data value escaped wherever it appears?). The package stays valid: only free-text
 fields are touched (no keys, vocabularies, patterns, sources, locators or evidence).
 """
+
 from __future__ import annotations
 
 import csv

@@ -10,6 +10,7 @@ and runnable on any build folder (``python tests/reader_pages.py _build/html``):
 * :func:`bare_identifiers`: bibliography keys and row ids shown as text outside links and code;
 * :func:`number_links`: every glued number link (``a.glued-number``), with what is wrong with it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,7 +64,7 @@ def _text(tag: Tag) -> str:
 
 
 def _context(text: str, match: re.Match, width: int = 60) -> str:
-    return text[max(0, match.start() - width):match.end() + width]
+    return text[max(0, match.start() - width) : match.end() + width]
 
 
 def source_markup(html_file: Path) -> list[str]:
@@ -93,7 +94,9 @@ def identifiers(root: Path = ROOT) -> dict[str, str]:
     Row ids that are one plain word (``astana``, ``nato``) cannot be told from prose and are
     left out; every id with a dash, underscore or digit, and every bibliography key, is kept.
     """
-    found = {key: "bibliography key" for key in re.findall(r"^@\w+\{([^,\s]+),", (root / "references.bib").read_text(encoding="utf-8"), re.M)}
+    found = {
+        key: "bibliography key" for key in re.findall(r"^@\w+\{([^,\s]+),", (root / "references.bib").read_text(encoding="utf-8"), re.M)
+    }
     descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         schema = resource.get("schema")
@@ -181,9 +184,12 @@ if __name__ == "__main__":  # a report over a build folder, for a look without p
         page = file.relative_to(html_dir).as_posix()
         if page.startswith("_"):
             continue
-        report = {"markup": source_markup(file), "raw": raw_values(file),
-                  "ids": [] if is_data_page(page) else bare_identifiers(file),
-                  "numbers": number_links(file, page)[1]}
+        report = {
+            "markup": source_markup(file),
+            "raw": raw_values(file),
+            "ids": [] if is_data_page(page) else bare_identifiers(file),
+            "numbers": number_links(file, page)[1],
+        }
         for kind, found in report.items():
             for item in found:
                 print(f"{page}\t{kind}\t{item}")

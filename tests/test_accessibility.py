@@ -4,12 +4,12 @@ The whole page counts, theme and extensions included: upstream defects are fixed
 book (companion/book/htmlfixes.py, _templates/) and only what cannot be fixed is allow-listed in
 tests/allowlist.yaml, each entry with its reason.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from browser import AXE_JS, EXTRA_MODES, PAGE_KINDS, book_pages, has_widget_state, page_of_kind
 from conftest import ROOT
 

@@ -4,6 +4,7 @@ Every page of the clean build of this run is opened at a desktop viewport in lig
 page of each kind (chapter, widget chapter, generated data page, bibliography) also on a
 phone and in dark mode. A failing page leaves a screenshot (its path is in the message).
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,19 +12,19 @@ import re
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from browser import (
     EXTRA_MODES,
     PAGE_KINDS,
-    StaticSite,
     VIEWPORTS,
+    StaticSite,
     book_pages,
     built_pages,
     has_widget_state,
     page_of_kind,
 )
-from companion.data import read_descriptor, row_key, tabular_resources
 from conftest import ROOT
+
+from companion.data import read_descriptor, row_key, tabular_resources
 
 PAGES = book_pages()
 #: A word the book uses, and one it never uses, for the search page.
@@ -112,7 +113,9 @@ def test_the_phone_check_detects_content_wider_than_the_viewport(chromium, tmp_p
     """Control: a wide box outside any scrolling container fails the check; a scrolling table passes."""
     head = '<!DOCTYPE html><html lang="en"><head><meta name="viewport" content="width=device-width"><title>control</title></head>'
     boxed = '<div style="overflow-x: auto"><table><tr><td style="min-width: 900px">wide table</td></tr></table></div>'
-    (tmp_path / "wide.html").write_text(f'{head}<body>{boxed}<div id="wide" style="width: 900px">wide</div></body></html>', encoding="utf-8")
+    (tmp_path / "wide.html").write_text(
+        f'{head}<body>{boxed}<div id="wide" style="width: 900px">wide</div></body></html>', encoding="utf-8"
+    )
     (tmp_path / "scrolls.html").write_text(f"{head}<body>{boxed}</body></html>", encoding="utf-8")
     with StaticSite(tmp_path) as site:
         wide = chromium.visit(site.url("wide.html"), "wide.html", "phone", axe=False)
@@ -131,7 +134,11 @@ def test_pages_with_widget_state_render_their_widgets(crawl, built_book):
     for page in pages:
         visit = crawl.visit(page)
         if visit.widget_views == 0 or visit.widgets_rendered == 0:
-            crawl.fail(visit, "widget state is embedded but no widget rendered", [f"{visit.widget_views} widget views, {visit.widgets_rendered} rendered widgets"])
+            crawl.fail(
+                visit,
+                "widget state is embedded but no widget rendered",
+                [f"{visit.widget_views} widget views, {visit.widgets_rendered} rendered widgets"],
+            )
 
 
 def test_search_finds_a_term_that_is_in_the_book(chromium, served_book, built_book):
@@ -202,14 +209,16 @@ def test_console_allowlist_entries_still_match_something(crawl, allowlist, kind_
 
 
 def _visible_row_ids(page) -> list[str]:
-    return page.evaluate("Array.from(document.querySelectorAll('table.companion-browse-table tbody tr')).filter(r => !r.hidden).map(r => r.id)")
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('table.companion-browse-table tbody tr')).filter(r => !r.hidden).map(r => r.id)"
+    )
 
 
 def test_data_browser_link_opens_exactly_the_rows_it_names_and_sorts(chromium, served_book, allowlist):
     """A view by ids (companion.links.browse_url) shows those rows only; a column sorts; no errors."""
-    from companion.links import browse_url, row_anchor
-
     from browser import PageVisit
+
+    from companion.links import browse_url, row_anchor
 
     resource = next(r for r in tabular_resources(read_descriptor()) if r["name"] == "events")
     with open(ROOT / "data" / resource["path"], encoding="utf-8", newline="") as handle:

@@ -10,6 +10,7 @@ changes. The ``changed_build`` fixture builds a copy of the project, then:
   table) and rebuilds: the pages made from executed notebooks show the new value and no
   longer the old one.
 """
+
 from __future__ import annotations
 
 import re
@@ -84,8 +85,14 @@ def executed(log: str, project: Path) -> dict[str, list[str]]:
 
 def changed_pages(before: Path, after: Path) -> set[str]:
     """Pages whose text differs between two builds (scripts' cache-busting queries aside)."""
-    pages = {p.relative_to(before).as_posix() for p in before.rglob("*.html")} | {p.relative_to(after).as_posix() for p in after.rglob("*.html")}
-    return {name for name in pages if not (before / name).exists() or not (after / name).exists() or page_text(before / name) != page_text(after / name)}
+    pages = {p.relative_to(before).as_posix() for p in before.rglob("*.html")} | {
+        p.relative_to(after).as_posix() for p in after.rglob("*.html")
+    }
+    return {
+        name
+        for name in pages
+        if not (before / name).exists() or not (after / name).exists() or page_text(before / name) != page_text(after / name)
+    }
 
 
 def test_a_change_reruns_exactly_the_notebooks_that_read_the_changed_table(changed_build):
@@ -104,7 +111,9 @@ def test_a_change_changes_only_the_pages_of_those_notebooks_and_the_data_pages(c
     changed = changed_pages(changed_build.before_html, html)
     showing = {name for name in changed if change.sentinel in page_text(html / name)}
     assert showing, "no changed page shows the new value"
-    assert any(name.startswith("appendix/") and name not in reader_pages for name in showing), "the data browser does not show the new value"
+    assert any(name.startswith("appendix/") and name not in reader_pages for name in showing), (
+        "the data browser does not show the new value"
+    )
     data_pages = {name for name in changed if name.startswith("appendix/") and name not in reader_pages}
     assert changed - reader_pages - data_pages == set(), "pages of notebooks that did not read the table changed"
 

@@ -1,5 +1,6 @@
 """The named functions that draw and prepare the figures of four chapters (introduction,
 motives, military-technical, NATO): companion.dates, maps, timelines and bars."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -44,14 +45,17 @@ def test_labels_of_close_points_do_not_overlap():
     renderer = fig.canvas.get_renderer()
     boxes = [text.get_window_extent(renderer) for text in ax.texts]
     assert len(boxes) == 3
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_places_map_draws_every_place_within_the_boundaries_extent():
     square = [[40, 30], [90, 30], [90, 58], [40, 30]]
-    boundaries = {"bbox": [40, 30, 90, 58], "features": [
-        {"properties": {"iso_a3": "KAZ", "name": "Kazakhstan"}, "geometry": {"type": "Polygon", "coordinates": [square]}},
-    ]}
+    boundaries = {
+        "bbox": [40, 30, 90, 58],
+        "features": [
+            {"properties": {"iso_a3": "KAZ", "name": "Kazakhstan"}, "geometry": {"type": "Polygon", "coordinates": [square]}},
+        ],
+    }
     places = pd.DataFrame({"longitude": [76.9, 71.4], "latitude": [43.3, 51.2], "name_as_stated": ["Almaty", "Astana"]})
     ax = places_map(places, boundaries).axes[0]
     assert ax.get_xlim() == (40, 90) and ax.get_ylim() == (30, 58)
@@ -59,15 +63,17 @@ def test_places_map_draws_every_place_within_the_boundaries_extent():
     assert {"Almaty", "Astana", "KAZAKHSTAN"} <= {text.get_text() for text in ax.texts}
 
 
-REGISTER = pd.DataFrame({
-    "sipri_deal_id": ["2", "1", "3", "4"],
-    "supplier": ["United States", "United States", "Russia", "United States"],
-    "designation": ["UH-1H Huey-2", "HMMWV", "Su-27", "UH-1H Huey-2"],
-    "delivery_year": [2004, 2004, 2005, 2008],
-    "number_delivered": [6, 10, 4, 2],
-    "number_delivered_is_estimate": [True, False, False, False],
-    "delivery_year_is_estimate": [False, False, False, False],
-})
+REGISTER = pd.DataFrame(
+    {
+        "sipri_deal_id": ["2", "1", "3", "4"],
+        "supplier": ["United States", "United States", "Russia", "United States"],
+        "designation": ["UH-1H Huey-2", "HMMWV", "Su-27", "UH-1H Huey-2"],
+        "delivery_year": [2004, 2004, 2005, 2008],
+        "number_delivered": [6, 10, 4, 2],
+        "number_delivered_is_estimate": [True, False, False, False],
+        "delivery_year_is_estimate": [False, False, False, False],
+    }
+)
 
 
 def test_sipri_deliveries_keep_the_supplier_up_to_the_year_as_whole_years():
@@ -78,12 +84,22 @@ def test_sipri_deliveries_keep_the_supplier_up_to_the_year_as_whole_years():
 
 
 def test_timeline_figure_has_one_labelled_lane_per_row_and_the_asked_years():
-    timeline = pd.concat([
-        pd.DataFrame({"start": [pd.Timestamp("2005-07-01")], "end": [pd.Timestamp("2005-07-01")],
-                      "date_precision": ["day"], "partner": ["United States"],
-                      "title": ["27 Hummer vehicles delivered"], "source": ["nurgaliev2007"]}),
-        sipri_deliveries(REGISTER, "United States", until=2007),
-    ], ignore_index=True)
+    timeline = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "start": [pd.Timestamp("2005-07-01")],
+                    "end": [pd.Timestamp("2005-07-01")],
+                    "date_precision": ["day"],
+                    "partner": ["United States"],
+                    "title": ["27 Hummer vehicles delivered"],
+                    "source": ["nurgaliev2007"],
+                }
+            ),
+            sipri_deliveries(REGISTER, "United States", until=2007),
+        ],
+        ignore_index=True,
+    )
     ax = timeline_figure(timeline, first_year=2003, last_year=2008).axes[0]
     assert [text.get_text() for text in ax.texts] == list(timeline["title"])
     assert [label.get_text() for label in ax.get_xticklabels()] == [str(y) for y in range(2003, 2009)]
@@ -96,8 +112,13 @@ PLACES = {"brussels": "Brussels"}
 
 
 def event(**fields) -> pd.Series:
-    base = {"direction": None, "title": "Individual Partnership Action Plan adopted", "actor_ids": None,
-            "place_id": None, "category": "agreement"}
+    base = {
+        "direction": None,
+        "title": "Individual Partnership Action Plan adopted",
+        "actor_ids": None,
+        "place_id": None,
+        "category": "agreement",
+    }
     return pd.Series({**base, **fields})
 
 
@@ -110,10 +131,14 @@ def test_road_label_names_the_traveller_and_the_destination():
 
 
 def test_road_figure_draws_a_star_for_a_day_and_a_bar_for_a_period():
-    events = pd.DataFrame({
-        "direction": ["to_kazakhstan", None], "date_precision": ["year", "day"],
-        "start": pd.to_datetime(["2003-01-01", "2006-01-31"]), "end": pd.to_datetime(["2004-12-31", "2006-01-31"]),
-    })
+    events = pd.DataFrame(
+        {
+            "direction": ["to_kazakhstan", None],
+            "date_precision": ["year", "day"],
+            "start": pd.to_datetime(["2003-01-01", "2006-01-31"]),
+            "end": pd.to_datetime(["2004-12-31", "2006-01-31"]),
+        }
+    )
     ax = road_figure(events, ["Robert Simmons → Kazakhstan", "IPAP adopted"]).axes[0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["Robert Simmons → Kazakhstan", "IPAP adopted"]
     assert len(ax.patches) == 1 and len(ax.lines) == 1
@@ -121,8 +146,9 @@ def test_road_figure_draws_a_star_for_a_day_and_a_bar_for_a_period():
 
 def test_grouped_barh_draws_one_bar_per_count_and_refuses_a_third_group():
     counts = pd.DataFrame({"a": [1, 2, 3], "b": [0, 4, 1]}, index=["x", "y", "z"])
-    ax = grouped_barh(counts, labels={"a": "A", "b": "B"}, colours={"a": "red", "b": "blue"},
-                      tick_labels=["X", "Y", "Z"], xlabel="n").axes[0]
+    ax = grouped_barh(counts, labels={"a": "A", "b": "B"}, colours={"a": "red", "b": "blue"}, tick_labels=["X", "Y", "Z"], xlabel="n").axes[
+        0
+    ]
     assert sorted(patch.get_width() for patch in ax.patches) == sorted([1, 2, 3, 0, 4, 1])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
     with pytest.raises(ValueError):
@@ -131,7 +157,6 @@ def test_grouped_barh_draws_one_bar_per_count_and_refuses_a_third_group():
 
 def test_grouped_bars_write_each_count_on_its_bar():
     counts = pd.DataFrame({"2004": [5, 0], "2005": [4, 4]}, index=["to", "from"])
-    ax = grouped_bars(counts, labels={"to": "To", "from": "From"}, colours={"to": "red", "from": "blue"},
-                      xlabel="year", ylabel="n").axes[0]
+    ax = grouped_bars(counts, labels={"to": "To", "from": "From"}, colours={"to": "red", "from": "blue"}, xlabel="year", ylabel="n").axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["0", "4", "4", "5"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2004", "2005"]

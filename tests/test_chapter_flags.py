@@ -1,4 +1,5 @@
 """Choosing the flags on a chapter's rows (companion.chapter_flags)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,12 +10,14 @@ from companion.tables import markdown_table
 
 
 def toy_flags() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["f3", "f1", "f2", "f4"],
-        "table": ["events", "claims", "events", "programmes"],
-        "row_id": ["e1", "c1", "e9", None],
-        "kind": ["date", "implausible", "typo", "open"],
-    })
+    return pd.DataFrame(
+        {
+            "id": ["f3", "f1", "f2", "f4"],
+            "table": ["events", "claims", "events", "programmes"],
+            "row_id": ["e1", "c1", "e9", None],
+            "kind": ["date", "implausible", "typo", "open"],
+        }
+    )
 
 
 def test_only_the_named_rows_of_the_named_tables():

@@ -1,4 +1,5 @@
 """The chapter figures of companion.charts draw what their frames say."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -19,11 +20,16 @@ def _close_figures():
 
 
 def test_exercise_roles_one_marker_per_named_role_and_a_box_per_flag():
-    table = pd.DataFrame({
-        "name": ["Steppe Eagle 2005", "Steppe Eagle 2006"], "date": ["2005-08", "2006-09"],
-        "inferred": ["", "yes"], "flag": ["", "disputed"],
-        "Kazakhstan": ["host", "host"], "United States": ["observer", "not named"],
-    })
+    table = pd.DataFrame(
+        {
+            "name": ["Steppe Eagle 2005", "Steppe Eagle 2006"],
+            "date": ["2005-08", "2006-09"],
+            "inferred": ["", "yes"],
+            "flag": ["", "disputed"],
+            "Kazakhstan": ["host", "host"],
+            "United States": ["observer", "not named"],
+        }
+    )
     fig = charts.exercise_roles_figure(table, ["Kazakhstan", "United States"])
     ax = fig.axes[0]
     markers = [line for line in ax.lines if line.get_marker() in ("s", "o")]
@@ -34,8 +40,7 @@ def test_exercise_roles_one_marker_per_named_role_and_a_box_per_flag():
 
 
 def test_article_balance_bars_add_up_to_each_partners_count():
-    index = pd.MultiIndex.from_tuples([("a", "Russia"), ("a", "China"), ("b", "Russia")],
-                                      names=["source", "partner"])
+    index = pd.MultiIndex.from_tuples([("a", "Russia"), ("a", "China"), ("b", "Russia")], names=["source", "partner"])
     by_article = pd.DataFrame({"visits": [2, 0, 1], "agreements": [1, 3, 0]}, index=index)
     fig = charts.article_balance_figure(by_article, ["Russia", "China"], {"a": "A", "b": "B"})
     first = fig.axes[0]
@@ -47,8 +52,7 @@ def test_article_balance_bars_add_up_to_each_partners_count():
 
 
 def test_balance_sheet_puts_problems_left_and_achievements_right():
-    balance = pd.DataFrame({"n": [4, 3, 0, 1], "e": [0, 2, 0, 1]},
-                           index=["achievement", "problem", "counter_argument", "threat"])
+    balance = pd.DataFrame({"n": [4, 3, 0, 1], "e": [0, 2, 0, 1]}, index=["achievement", "problem", "counter_argument", "threat"])
     fig = charts.balance_sheet_figure(balance, {"n": "Nurgaliev", "e": "EDM"})
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths[:2] == [4, 0] and widths[2:4] == [-3, -2]

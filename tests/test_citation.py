@@ -3,6 +3,7 @@
 The schema is the CFF project's own (``tests/cff-schema-1.2.0.json``, see its notice),
 checked with jsonschema; YAML dates are read as strings, as the schema's own note asks.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,10 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT
 
 from companion.book.citation import CITATION_FILE, bibtex, bibtex_key, plain_text, read_cff
 from companion.book.publishing import data_version, read_raw_descriptor
-from conftest import ROOT
 
 SCHEMA_FILE = Path(__file__).parent / "cff-schema-1.2.0.json"
 NOTICE_FILE = Path(__file__).parent / "cff-schema-1.2.0.NOTICE.md"
@@ -138,7 +139,13 @@ def test_bibtex_escapes_special_characters_and_gives_persons_surname_first():
 def test_plain_text_names_authors_year_title_version_and_date():
     cff = read_cff()
     text = plain_text(cff)
-    for part in (cff["authors"][0]["name"], f"({cff['date-released'][:4]})", cff["title"], f"Version {cff['version']}", cff["date-released"]):
+    for part in (
+        cff["authors"][0]["name"],
+        f"({cff['date-released'][:4]})",
+        cff["title"],
+        f"Version {cff['version']}",
+        cff["date-released"],
+    ):
         assert part in text
 
 

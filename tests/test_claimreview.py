@@ -1,4 +1,5 @@
 """The verdicts are published as schema.org ClaimReview JSON-LD: one entry per verdict."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,7 @@ def test_built_page_carries_parseable_claimreview_for_every_verdict(built_book):
     page = (built_book.html / "chapters" / "outside_evidence.html").read_text(encoding="utf-8")
     head = page.split("</head>", 1)[0]
     blocks = [json.loads(block) for block in JSONLD.findall(head)]
-    reviews = [r for block in blocks for r in (block if isinstance(block, list) else [block])
-               if r.get("@type") == "ClaimReview"]
+    reviews = [r for block in blocks for r in (block if isinstance(block, list) else [block]) if r.get("@type") == "ClaimReview"]
     assert sorted(r["identifier"] for r in reviews) == sorted(rule.id for rule in RULES)
     other = (built_book.html / "chapters" / "outlook.html").read_text(encoding="utf-8")
     assert "ClaimReview" not in other
@@ -66,9 +66,14 @@ def _fake_app(enabled: bool):
 
     from companion.data import PROJECT_ROOT
 
-    config = SimpleNamespace(companion_claimreview=enabled, companion_claimreview_pages=["chapters/outside_evidence"],
-                             project="Book", author="Contributors", html_baseurl="",
-                             html_title="A title")
+    config = SimpleNamespace(
+        companion_claimreview=enabled,
+        companion_claimreview_pages=["chapters/outside_evidence"],
+        project="Book",
+        author="Contributors",
+        html_baseurl="",
+        html_title="A title",
+    )
     return SimpleNamespace(config=config, srcdir=str(PROJECT_ROOT))
 
 

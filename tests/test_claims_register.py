@@ -1,13 +1,14 @@
 """The claims register names only existing rows and sentences still on their pages."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from companion.audit import HEADER, REGISTER, read_register, register_problems
-from conftest import ROOT
 
 
 def test_register_is_sound():
@@ -23,7 +24,9 @@ def test_register_has_the_documented_header():
 def project(tmp_path: Path) -> Path:
     """A page, the data package and an empty register in a temporary root."""
     (tmp_path / "chapters").mkdir()
-    (tmp_path / "chapters" / "page.md").write_text("# Title\n\nKazakhstan joined the\nprogramme in a year the sources dispute.\n", encoding="utf-8")
+    (tmp_path / "chapters" / "page.md").write_text(
+        "# Title\n\nKazakhstan joined the\nprogramme in a year the sources dispute.\n", encoding="utf-8"
+    )
     shutil.copytree(ROOT / "data", tmp_path / "data")
     (tmp_path / "audit").mkdir()
     return tmp_path
@@ -40,7 +43,12 @@ def check(project: Path, *lines: str) -> list[str]:
 
 
 def test_sound_entry_across_a_line_break(project):
-    assert check(project, 'chapters/page.md,"Kazakhstan joined the programme in",ctx-09-4 ctx-09-5 sipri_tiv#* wdi_military#MS.MIL.XPND.CD/2005') == []
+    assert (
+        check(
+            project, 'chapters/page.md,"Kazakhstan joined the programme in",ctx-09-4 ctx-09-5 sipri_tiv#* wdi_military#MS.MIL.XPND.CD/2005'
+        )
+        == []
+    )
 
 
 def test_missing_row_is_reported(project):
@@ -49,7 +57,9 @@ def test_missing_row_is_reported(project):
 
 
 def test_opening_no_longer_on_page_is_reported(project):
-    problems = check(project, "chapters/page.md,Kazakhstan never joined the programme,ctx-09-4", "chapters/gone.md,Some sentence that was here,ctx-09-4")
+    problems = check(
+        project, "chapters/page.md,Kazakhstan never joined the programme,ctx-09-4", "chapters/gone.md,Some sentence that was here,ctx-09-4"
+    )
     assert any("no longer on chapters/page.md" in p for p in problems)
     assert any("'chapters/gone.md' does not exist" in p for p in problems)
 

@@ -19,6 +19,7 @@ What the chapters still have to fix is listed, per page, in ``tests/reader_allow
 a **temporary** allow-list. A listed item that no longer occurs fails too, so the list only
 shrinks. The checks themselves are in ``tests/reader_pages.py``.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,11 +27,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
-
 from browser import book_pages
-from companion.numbers import is_exempt
+from bs4 import BeautifulSoup
 from reader_pages import ROOT, bare_identifiers, is_data_page, number_links, raw_values, source_markup
+
+from companion.numbers import is_exempt
 
 ALLOWLIST_FILE = Path(__file__).resolve().parent / "reader_allowlist.yaml"
 #: Inline glue roles that paste a value as plain text: ``{glue}`x``` and ``{glue:text}`x:.1f```.
@@ -119,7 +120,9 @@ def test_a_broken_number_link_is_caught(tmp_path):
     page.write_text(
         '<p><a class="glued-number" href="../appendix/browse/events.html?ids=no-such-row" title="t">1</a>'
         '<a class="glued-number" href="../appendix/browse/flags.html?ids=flag-hangar-area">1</a>'
-        '<span class="glued-number">2</span></p>', encoding="utf-8")
+        '<span class="glued-number">2</span></p>',
+        encoding="utf-8",
+    )
     count, problems = number_links(page, "chapters/page.html")
     assert count == 3 and len(problems) == 3, problems
 
@@ -131,7 +134,9 @@ def test_the_page_checks_find_what_they_look_for(tmp_path):
         '<main id="main-content"><p>See {cite}`nurgaliev2007` and nurgaliev2007.</p>'
         '<div class="cell_output"><pre>x    NaN</pre></div><table><tr><td>None</td></tr></table>'
         '<div class="cell_input"><pre>{ref}`x` NaN nurgaliev2007</pre></div>'
-        '<p><a href="#">nurgaliev2007</a> <code>{term}`x`</code></p></main>', encoding="utf-8")
+        '<p><a href="#">nurgaliev2007</a> <code>{term}`x`</code></p></main>',
+        encoding="utf-8",
+    )
     assert len(source_markup(page)) == 1
     assert len(raw_values(page)) == 2
     assert bare_identifiers(page) == ["nurgaliev2007 (bibliography key)"]
@@ -156,8 +161,10 @@ def test_every_plain_glued_number_is_listed_as_exempt_with_its_reason():
     unexpected = {page: names for page, names in unexpected.items() if names}
     stale = {page: [n for n in names if n not in found.get(page, [])] for page, names in allowed.items()}
     stale = {page: names for page, names in stale.items() if names}
-    assert not unexpected, ("glue these with companion.numbers (glue_count / glue_number_link) and paste them with "
-                            "{glue:md}, or list them in EXEMPT_NUMBERS with the reason: " + repr(unexpected))
+    assert not unexpected, (
+        "glue these with companion.numbers (glue_count / glue_number_link) and paste them with "
+        "{glue:md}, or list them in EXEMPT_NUMBERS with the reason: " + repr(unexpected)
+    )
     assert not stale, f"fixed, remove from {ALLOWLIST_FILE.name} (plain_glued_numbers): {stale}"
 
 

@@ -4,6 +4,7 @@ The tests build a pack from ``data/context.csv`` itself (fact, url and excerpt o
 in id order), so they do not need ``../shared``; one more test uses the real pack when it is
 there.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from companion import check
 from companion.pack import DEFAULT_PACK, check_context
-from conftest import ROOT
 
 
 def write_pack(context_csv: Path, target: Path) -> Path:
@@ -57,12 +58,22 @@ def test_context_rows_match_the_pack(project):
 
 
 def test_whitespace_differences_are_not_problems(project):
-    edit_context(project, "ctx-14-7", "evidence", "About  $1.5 million in foreign military financing\nis allocated to help Kazakhstan buy nonlethal equipment.")
+    edit_context(
+        project,
+        "ctx-14-7",
+        "evidence",
+        "About  $1.5 million in foreign military financing\nis allocated to help Kazakhstan buy nonlethal equipment.",
+    )
     assert check_context(project / "data", project / "pack.csv", project / "references.bib").problems == []
 
 
 def test_changed_evidence_or_url_is_reported(project):
-    edit_context(project, "ctx-14-7", "evidence", "About $2.5 million in foreign military financing is allocated to help Kazakhstan buy nonlethal equipment.")
+    edit_context(
+        project,
+        "ctx-14-7",
+        "evidence",
+        "About $2.5 million in foreign military financing is allocated to help Kazakhstan buy nonlethal equipment.",
+    )
     edit_context(project, "ctx-09-4", "url", "http://example.org/other")
     problems = check_context(project / "data", project / "pack.csv", project / "references.bib").problems
     assert any("ctx-14-7" in p and "'evidence'" in p for p in problems)
@@ -71,7 +82,10 @@ def test_changed_evidence_or_url_is_reported(project):
 
 def test_bib_entry_must_carry_the_packs_url(project):
     bib = project / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace("http://www.defense.gov/news/newsarticle.aspx?id=41527", "http://example.org/x"), encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("http://www.defense.gov/news/newsarticle.aspx?id=41527", "http://example.org/x"),
+        encoding="utf-8",
+    )
     problems = check_context(project / "data", project / "pack.csv", bib).problems
     assert any("ctx-14-7" in p and "references.bib" in p for p in problems)
 
@@ -94,7 +108,9 @@ def test_missing_pack_fails_on_ci(project, monkeypatch, capsys):
 
 def test_a_wrong_row_fails_make_check_data(project, monkeypatch, capsys):
     monkeypatch.delenv("CI", raising=False)
-    edit_context(project, "ctx-18-3", "evidence", "Under the previous agreement signed in 1994, Russia pays a yearly $150 million rent for Baikonur")
+    edit_context(
+        project, "ctx-18-3", "evidence", "Under the previous agreement signed in 1994, Russia pays a yearly $150 million rent for Baikonur"
+    )
     assert check.run(project / "data", project / "references.bib", pack=project / "pack.csv") == 1
     assert "ctx-18-3" in capsys.readouterr().out
 

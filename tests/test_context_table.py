@@ -1,4 +1,5 @@
 """The context table a chapter shows: the rows it names, in date order, each with its flags."""
+
 from __future__ import annotations
 
 import pandas as pd

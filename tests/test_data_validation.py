@@ -7,6 +7,7 @@ first table with a date and a precision, with a foreign key, ...), so the tests 
 the package as it grows. The real files are hashed before and after: no test may touch
 them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, VENV, copy_project, make
 
 from companion.data import ARTICLE_KEYS, DataPackageError, Problem, load, read_descriptor, tabular_resources, validate
-from conftest import ROOT, VENV, copy_project, make
 
 DATA = ROOT / "data"
 BIB = ROOT / "references.bib"
@@ -140,7 +141,9 @@ def test_date_of_the_wrong_precision_is_rejected(tmp_path):
 
 def test_value_outside_the_vocabulary_is_rejected(tmp_path):
     copy = Copy(tmp_path)
-    resource = first_table(lambda r: any(f.get("constraints", {}).get("enum") and f["name"] != "date_precision" for f in r["schema"]["fields"]))
+    resource = first_table(
+        lambda r: any(f.get("constraints", {}).get("enum") and f["name"] != "date_precision" for f in r["schema"]["fields"])
+    )
     name = next(f["name"] for f in resource["schema"]["fields"] if f.get("constraints", {}).get("enum") and f["name"] != "date_precision")
     copy.set_cell(resource["name"], 3, name, "not-a-listed-value")
     assert_located(copy.problems(), resource["path"], 3, name)
@@ -232,8 +235,12 @@ def test_file_that_is_not_utf8_is_rejected(tmp_path):
 
 def test_required_field_left_empty_is_rejected(tmp_path):
     copy = Copy(tmp_path)
-    resource = first_table(lambda r: any(f.get("constraints", {}).get("required") and f["name"] not in ("id", "source") for f in r["schema"]["fields"]))
-    name = next(f["name"] for f in resource["schema"]["fields"] if f.get("constraints", {}).get("required") and f["name"] not in ("id", "source"))
+    resource = first_table(
+        lambda r: any(f.get("constraints", {}).get("required") and f["name"] not in ("id", "source") for f in r["schema"]["fields"])
+    )
+    name = next(
+        f["name"] for f in resource["schema"]["fields"] if f.get("constraints", {}).get("required") and f["name"] not in ("id", "source")
+    )
     copy.set_cell(resource["name"], 2, name, "")
     problems = copy.problems()
     assert_located(problems, resource["path"], 2, name)
@@ -321,6 +328,9 @@ def test_corrupted_data_stops_the_build_before_any_chapter_executes(tmp_path):
 def test_upstream_frictionless_cli_accepts_the_real_package():
     result = subprocess.run(
         [str(VENV / "bin" / "frictionless"), "validate", str(DATA / "datapackage.json")],
-        capture_output=True, text=True, cwd=ROOT, timeout=110,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=110,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

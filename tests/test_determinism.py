@@ -9,6 +9,7 @@ since a page rendered from a cached notebook can order the JSON's keys different
 freshly executed one. Executed notebooks are compared output by output, since jupytext
 gives cells random ids.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,9 +23,9 @@ import pytest
 
 pytestmark = [pytest.mark.build, pytest.mark.timeout(2400)]
 
-WIDGET_STATE_SCRIPT = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
-)
+WIDGET_STATE_SCRIPT = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL)
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

@@ -4,6 +4,7 @@ Also what the published pages say about the data: every footer names the data's 
 date from ``datapackage.json``, and accepted corrections are listed on the source-criticism
 page.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,9 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from browser import StaticSite, built_pages
-from companion.data import DATA_DIR
+
 from companion.book.publishing import (
     DOWNLOADS,
     ZIP_FILE_MODE,
@@ -30,6 +30,7 @@ from companion.book.publishing import (
     stage_downloads,
     zip_name,
 )
+from companion.data import DATA_DIR
 
 ZIP_VALIDATION_TIMEOUT = 300
 #: Tables computed from the package and published with it (companion.verdicts).
@@ -137,7 +138,11 @@ def test_footer_names_the_data_version_and_date_from_the_descriptor():
     assert "Data version 2.3.5 of 2031-05-07." in footer_html({"version": "2.3.5", "created": "2031-05-07"})
 
 
-@pytest.mark.parametrize("descriptor", [{"created": "2026-11-23"}, {"version": "1.0"}, {"version": "1.0", "created": "soon"}], ids=["no-version", "no-date", "bad-date"])
+@pytest.mark.parametrize(
+    "descriptor",
+    [{"created": "2026-11-23"}, {"version": "1.0"}, {"version": "1.0", "created": "soon"}],
+    ids=["no-version", "no-date", "bad-date"],
+)
 def test_a_descriptor_without_version_or_date_is_refused(descriptor):
     with pytest.raises(ValueError, match="datapackage.json"):
         footer_html(descriptor)
@@ -157,7 +162,7 @@ def test_site_serves_the_descriptor_every_data_file_and_the_zip(built_book):
     staged = json.loads((served / "datapackage.json").read_text(encoding="utf-8"))
     raw = read_raw_descriptor()
     assert staged["resources"][: len(raw["resources"])] == raw["resources"]
-    assert [r["path"] for r in staged["resources"][len(raw["resources"]):]] == list(DERIVED)
+    assert [r["path"] for r in staged["resources"][len(raw["resources"]) :]] == list(DERIVED)
     assert all((served / path).is_file() for path in DERIVED)
     assert (served / zip_name(read_raw_descriptor())).is_file()
 
@@ -204,7 +209,9 @@ def test_codebook_links_the_zip_the_descriptor_and_every_data_file(built_book):
 @pytest.mark.timeout(1500)
 def test_every_page_footer_shows_the_data_version_and_date(built_book):
     footer = footer_html(read_raw_descriptor())
-    missing = [p for p in built_pages(built_book.html) if p != "index.html" and footer not in (built_book.html / p).read_text(encoding="utf-8")]
+    missing = [
+        p for p in built_pages(built_book.html) if p != "index.html" and footer not in (built_book.html / p).read_text(encoding="utf-8")
+    ]
     assert missing == [], f"pages without the data version in their footer: {missing}"
 
 

@@ -5,6 +5,7 @@ The ``changed_build`` fixture appends ``<script>alert("x")</script>`` and
 resource and a field description (see tests/data_change.py), then rebuilds. Every built page
 is then parsed for live markup and opened in Chromium, where no dialog may open.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser import STUB_TEXT, StaticSite, book_pages
 
 pytestmark = [pytest.mark.build, pytest.mark.timeout(2400)]

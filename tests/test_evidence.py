@@ -3,6 +3,7 @@
 The unit tests pin down the normaliser and the segmenter on small strings; the package
 tests run the checker on the real data and on small packages made in ``tmp_path``.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, VENV
 
 from companion import evidence
 from companion.evidence import ARTICLES, Article, Layout, check_evidence, normalise, segment
-from conftest import ROOT, VENV
 
 LAYOUT = Layout(key="toy", filename="toy.txt", start_after="Publication:", first_section="Text", headings=("Second Part",))
 TOY = """TITLE

@@ -3,6 +3,7 @@
 Everything here runs without a kernel: the functions on the real data package and on small
 frames built in the test, the widgets with ipywidgets' stand-in comm.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,12 +16,12 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import pandas as pd
 import pytest
-
-from companion import load
-from companion.data import ARTICLE_KEYS
-from companion import explorers as ex
-from companion import widgets as ui
 from conftest import ROOT
+
+from companion import explorers as ex
+from companion import load
+from companion import widgets as ui
+from companion.data import ARTICLE_KEYS
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -47,6 +48,7 @@ def small_events() -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["id", "date", "date_end", "date_precision", "category", "partner", "refines_id", "source"])
     frame["title"] = "Event " + frame["id"]
     frame["description"] = ""
+
     def period(value: str) -> pd.Period:
         return pd.Period(value, freq={4: "Y", 7: "M", 10: "D"}[len(value)])
 
@@ -58,14 +60,28 @@ def small_events() -> pd.DataFrame:
 
 def small_counts() -> pd.DataFrame:
     return pd.DataFrame(
-        {"agreements": [2, 1, 0], "organisations": [0, 2, 1], "exercises": [3, 0, 0], "training": [1, 0, 0], "equipment": [2, 0, 0], "visits": [10, 2, 1]},
+        {
+            "agreements": [2, 1, 0],
+            "organisations": [0, 2, 1],
+            "exercises": [3, 0, 0],
+            "training": [1, 0, 0],
+            "equipment": [2, 0, 0],
+            "visits": [10, 2, 1],
+        },
         index=["United States", "Russia", "China"],
     )
 
 
 def real_counts(dated: pd.DataFrame) -> pd.DataFrame:
     """Mechanism counts per partner from the real events (categories standing for mechanisms)."""
-    by_category = {"agreements": "agreement", "organisations": "membership", "exercises": "exercise", "training": "training", "equipment": "delivery", "visits": "visit"}
+    by_category = {
+        "agreements": "agreement",
+        "organisations": "membership",
+        "exercises": "exercise",
+        "training": "training",
+        "equipment": "delivery",
+        "visits": "visit",
+    }
     counts = {m: dated[dated["category"].astype(str) == c].groupby(dated["partner"].astype(str)).size() for m, c in by_category.items()}
     return pd.DataFrame(counts).fillna(0).astype(int)
 
@@ -229,7 +245,9 @@ def test_timeline_table_carries_the_flags_of_context_rows(data, dated):
     arizona = combined["context_ids"].fillna("").str.contains("ctx-05-1")
     flagged = data.flags.set_index("row_id").loc["ctx-05-1", "kind"]
     assert flagged in table.loc[arizona.to_numpy(), "flag"].iloc[0]
-    assert set(ex.outside_sources(combined)) >= set(data.context.loc[data.context["id"].isin(["ctx-04-3", "ctx-04-4", "ctx-04-5"]), "source"])
+    assert set(ex.outside_sources(combined)) >= set(
+        data.context.loc[data.context["id"].isin(["ctx-04-3", "ctx-04-4", "ctx-04-5"]), "source"]
+    )
 
 
 def test_timeline_alt_text_counts_what_the_figure_shows(dated):
@@ -280,7 +298,9 @@ def test_a_zero_weight_drops_a_mechanism_and_all_zero_weights_score_nothing():
     counts = small_counts()
     without_visits = ex.partner_scores(counts, {**ex.DEFAULT_WEIGHTS, "visits": 0})
     assert (without_visits["visits"] == 0).all()
-    assert without_visits["score"].to_dict() == pytest.approx(ex.partner_scores(counts.drop(columns="visits"), {k: v for k, v in ex.DEFAULT_WEIGHTS.items() if k != "visits"})["score"].to_dict())
+    assert without_visits["score"].to_dict() == pytest.approx(
+        ex.partner_scores(counts.drop(columns="visits"), {k: v for k, v in ex.DEFAULT_WEIGHTS.items() if k != "visits"})["score"].to_dict()
+    )
     zero = ex.partner_scores(counts, {m: 0 for m in counts.columns})
     assert (zero["score"] == 0).all() and (zero["share"] == 0).all()
     assert list(zero.index) == sorted(counts.index)  # ties fall back to the partner's name
@@ -402,7 +422,11 @@ def all_widgets(widget: widgets.Widget):
 @pytest.mark.parametrize("name", ["timeline", "balance", "comparison"])
 def test_every_control_has_a_description_and_a_tooltip(explorers_made, name):
     explorer = explorers_made[name]
-    controls = [w for w in all_widgets(explorer.box) if isinstance(w, (widgets.ValueWidget, widgets.Button)) and not isinstance(w, (widgets.HTML, widgets.Label))]
+    controls = [
+        w
+        for w in all_widgets(explorer.box)
+        if isinstance(w, (widgets.ValueWidget, widgets.Button)) and not isinstance(w, (widgets.HTML, widgets.Label))
+    ]
     assert controls and set(map(id, explorer.controls.values())) <= set(map(id, controls))
     for control in controls:
         assert control.description.strip(), f"{type(control).__name__} of the {name} explorer has no description"
@@ -424,7 +448,10 @@ def test_timeline_explorer_follows_its_controls(explorers_made, dated):
 def test_explorer_output_holds_a_figure_with_alt_text_and_a_short_table(explorers_made):
     outputs = explorers_made["timeline"].default_view.outputs()
     figure, table = (o["data"]["text/html"] for o in outputs)
-    assert re.search(r'<img class="explorer-figure" style="max-width: 100%; height: auto" alt="Timeline of \d+ events[^"]*" src="data:image/svg\+xml;base64,', figure)
+    assert re.search(
+        r'<img class="explorer-figure" style="max-width: 100%; height: auto" alt="Timeline of \d+ events[^"]*" src="data:image/svg\+xml;base64,',
+        figure,
+    )
     assert table.count("<tr>") <= ui.MAX_TABLE_ROWS + 2 and "The first 20 of" in table
     static = explorers_made["timeline"].static_html()
     assert static.startswith('<div class="explorer-static"><img') and "explorer-static-caption" in static
@@ -492,7 +519,9 @@ def test_figure_markup_is_identical_for_identical_figures(dated):
     first = ui.figure_html(ex.timeline_figure(chosen), "alt")
     second = ui.figure_html(ex.timeline_figure(chosen), "alt")
     assert first == second
-    assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith('<img class="explorer-figure" style="max-width: 100%; height: auto" alt="a &quot;quoted&quot; &lt;alt&gt;"')
+    assert ui.figure_html(ex.timeline_figure(chosen), 'a "quoted" <alt>').startswith(
+        '<img class="explorer-figure" style="max-width: 100%; height: auto" alt="a &quot;quoted&quot; &lt;alt&gt;"'
+    )
 
 
 def test_text_tables_drop_the_right_aligning_dataframe_class_and_number_tables_keep_it(data):

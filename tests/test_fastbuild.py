@@ -1,6 +1,7 @@
 """The fast build's parts, without building: what the loader records, what invalidates a
 cached notebook, the input stamp of ``make book``, and the upstream behaviour that
 companion/book/fastbuild.py works around (control tests: when one fails, the fix can go)."""
+
 from __future__ import annotations
 
 import inspect
@@ -88,7 +89,13 @@ def test_the_code_hash_covers_the_analysis_layer_not_the_book_layer(tmp_path):
 
 
 def test_the_input_stamp_follows_book_inputs_only(tmp_path):
-    project = Path(shutil.copytree(ROOT, tmp_path / "project", ignore=shutil.ignore_patterns(".venv", "node_modules", "_build", ".git", "__pycache__", ".pytest_cache", "_extra")))
+    project = Path(
+        shutil.copytree(
+            ROOT,
+            tmp_path / "project",
+            ignore=shutil.ignore_patterns(".venv", "node_modules", "_build", ".git", "__pycache__", ".pytest_cache", "_extra"),
+        )
+    )
     build_dir, output = project / "_build", project / "_build" / "html"
     output.mkdir(parents=True)
     (output / "index.html").write_text("built", encoding="utf-8")

@@ -1,11 +1,11 @@
 """The foundation: the book builds clean, offline, warning-free, and loads nothing remote."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, VENV, copy_project, make
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

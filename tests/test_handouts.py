@@ -5,6 +5,7 @@ section (teaching notes, chapters, exercises, and solutions only for teachers), 
 figure of the printed pages (Chromium tags each printed image with its alt text), and
 Cyrillic and Kazakh letters, which must come out as text in an embedded font.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import ROOT, make
 
 

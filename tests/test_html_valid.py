@@ -3,6 +3,7 @@
 One run of the checker covers all pages; its errors count, its warnings and notes do not.
 Errors from upstream code that the book cannot fix are allow-listed in tests/allowlist.yaml.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from browser import book_pages, built_pages
 from conftest import NODE_MODULES
 
@@ -73,8 +73,13 @@ def test_page_is_valid_html(nu_errors, allowlist, page):
 
 def test_the_checker_reports_an_invalid_page(tmp_path):
     """Control: a page with a known error is reported, a valid one is not."""
-    (tmp_path / "bad.html").write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p><div></div></p><table border="1"></table></body></html>', encoding="utf-8")
-    (tmp_path / "good.html").write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>fine</p></body></html>', encoding="utf-8")
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p><div></div></p><table border="1"></table></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "good.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>fine</p></body></html>', encoding="utf-8"
+    )
     errors = nu_check(tmp_path, ["bad.html", "good.html"])
     assert errors["bad.html"] and errors["good.html"] == []
 

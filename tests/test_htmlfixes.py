@@ -1,4 +1,5 @@
 """Fixes of upstream HTML that need no build to test."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -28,8 +29,12 @@ def test_folded_cell_toggle_is_named_by_its_visible_label_and_holds_spans():
 def test_viewcode_marks_inside_pre_become_spans_and_nothing_else_changes():
     from companion.book.codepages import viewcode_blocks_as_spans
 
-    body = ('<div class="highlight"><pre><span></span><div class="viewcode-block" id="f">\n'
-            '<a class="viewcode-back" href="../x.html#f">[docs]</a><span class="k">def</span> f(): &lt;div&gt;\n</div>\n</pre></div>')
+    body = (
+        '<div class="highlight"><pre><span></span><div class="viewcode-block" id="f">\n'
+        '<a class="viewcode-back" href="../x.html#f">[docs]</a><span class="k">def</span> f(): &lt;div&gt;\n</div>\n</pre></div>'
+    )
     fixed = viewcode_blocks_as_spans(body)
-    assert fixed == ('<div class="highlight"><pre><span></span><span class="viewcode-block" id="f">\n'
-                     '<a class="viewcode-back" href="../x.html#f">[docs]</a><span class="k">def</span> f(): &lt;div&gt;\n</span>\n</pre></div>')
+    assert fixed == (
+        '<div class="highlight"><pre><span></span><span class="viewcode-block" id="f">\n'
+        '<a class="viewcode-back" href="../x.html#f">[docs]</a><span class="k">def</span> f(): &lt;div&gt;\n</span>\n</pre></div>'
+    )

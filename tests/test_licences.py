@@ -4,6 +4,7 @@ The book's own text, figures and data contributions are CC BY 4.0 (``LICENSE``),
 (``LICENSE-CODE``); quotations and outside datasets keep their sources' terms, recorded per
 table in ``data/datapackage.json`` and shown on the licences page.
 """
+
 from __future__ import annotations
 
 import html
@@ -11,11 +12,11 @@ import json
 import re
 
 import pytest
+from conftest import ROOT
 
 from companion.book.citation import read_cff
-from companion.data import DATA_DIR
 from companion.book.publishing import read_raw_descriptor
-from conftest import ROOT
+from companion.data import DATA_DIR
 
 #: Licence names the package may use: SPDX ids, and the Open Definition ids for public
 #: domain, non-commercial terms and terms that are not known.
@@ -58,7 +59,11 @@ def licence_problems(descriptor: dict, data_dir=DATA_DIR) -> list[str]:
 def test_licence_file_is_the_cc_by_4_0_legal_code():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("Attribution 4.0 International\n")
-    for heading in ("Creative Commons Attribution 4.0 International Public License", "Section 4 -- Sui Generis Database Rights.", "Section 8 -- Interpretation."):
+    for heading in (
+        "Creative Commons Attribution 4.0 International Public License",
+        "Section 4 -- Sui Generis Database Rights.",
+        "Section 8 -- Interpretation.",
+    ):
         assert heading in text
     assert "ShareAlike" not in text and "NonCommercial" not in text
 
@@ -123,5 +128,12 @@ def test_licences_page_lists_every_table_with_its_terms_and_credit_lines(built_b
             assert licence["title"] in page, f"the terms of {resource['name']!r} are not on the licences page"
             if licence.get("credit"):
                 assert licence["credit"] in page
-    for phrase in ("CC BY 4.0", "MIT", "Information from the SIPRI Arms Transfers Database", "GeoNames, geonames.org", "17 U.S.C. 105", "terms were not read"):
+    for phrase in (
+        "CC BY 4.0",
+        "MIT",
+        "Information from the SIPRI Arms Transfers Database",
+        "GeoNames, geonames.org",
+        "17 U.S.C. 105",
+        "terms were not read",
+    ):
         assert phrase in page, phrase

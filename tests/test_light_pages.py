@@ -3,6 +3,7 @@
 The first test needs no build: it is the control test of the override of
 pydata-sphinx-theme's ``static/webpack-macros.html`` in ``_templates/`` (issue 20 §6).
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The data browser's address scheme (companion.links), which cached notebook outputs rely on."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Every locator points inside a citable source, in the form its kind of source allows."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,7 +1,7 @@
 """Glued number links (companion.numbers): a number links to exactly the rows behind it."""
+
 from __future__ import annotations
 
-import html
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pandas as pd
@@ -83,8 +83,7 @@ def test_glued_value_has_markdown_for_glue_md_and_the_bare_number_for_glue_text(
 def test_number_link_needs_inputs_and_formats_the_value(monkeypatch):
     glued = {}
     monkeypatch.setattr(numbers, "_glue", lambda name, value: glued.__setitem__(name, value))
-    assert numbers.glue_number_link("share", 0.25, ".0%", "flags", "share of open flags",
-                                    where={"status": "open"}) == "25%"
+    assert numbers.glue_number_link("share", 0.25, ".0%", "flags", "share of open flags", where={"status": "open"}) == "25%"
     link = _link(glued["share"].markdown)
     assert link.get_text() == "25%" and link["href"] == "../appendix/browse/flags.html?status=open"
     with pytest.raises(ValueError):

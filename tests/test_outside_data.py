@@ -3,6 +3,7 @@
 Spot checks are the ones in the shared reference-data README (SIPRI vs WDI, SIPRI trade
 register, USAID vs State Department), read through the book's own loader.
 """
+
 from __future__ import annotations
 
 import json
@@ -116,7 +117,9 @@ def test_outside_resource_is_loaded_and_has_units_in_field_descriptions(package,
     frame = getattr(package, name)
     assert len(frame) > 0
     resource = next(r for r in package.descriptor["resources"] if r["name"] == name)
-    numeric = [f for f in resource["schema"]["fields"] if f["type"] in ("integer", "number") and f["name"] not in ("year", "ccode", "version")]
+    numeric = [
+        f for f in resource["schema"]["fields"] if f["type"] in ("integer", "number") and f["name"] not in ("year", "ccode", "version")
+    ]
     for field in numeric:
         assert field.get("description"), f"{name}.{field['name']} has no description"
 

@@ -2,6 +2,7 @@
 
 Fast (no build): these run in ``make test-fast``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -78,15 +79,12 @@ def test_a_copy_sharing_the_venv_imports_its_own_package_and_data(tmp_path):
     """The tests' and the benchmark's copies reuse this venv: their make must use their own code and data."""
     project = copy_project(tmp_path / "copy")
     (project / "companion" / "copy_marker.py").write_text("MARKER = 'copy'\n")
-    probe = (
-        "import companion, companion.copy_marker as m; from companion.data import DATA_DIR; "
-        "print(companion.__file__); print(DATA_DIR)"
-    )
+    probe = "import companion, companion.copy_marker as m; from companion.data import DATA_DIR; print(companion.__file__); print(DATA_DIR)"
     result = subprocess.run(
         ["make", "--no-print-directory", "-s", "-f", "Makefile", "-f", "-", "probe", f"VENV={VENV}"],
         cwd=project,
         # From chapters/, as a notebook runs: the working folder itself holds no package.
-        input=f"probe:\n\tcd chapters && $(PY) -c \"{probe}\"\n",
+        input=f'probe:\n\tcd chapters && $(PY) -c "{probe}"\n',
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,4 +1,5 @@
 """Downloadable page copies (companion.book.page_sources) and the appendix letters (companion.book.appendix_numbers)."""
+
 from __future__ import annotations
 
 import json

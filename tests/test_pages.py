@@ -5,6 +5,7 @@ the built HTML (the session's clean build) and compare it with the files, and bu
 small copy of the project to show that values are escaped and that a changed file
 reaches the page.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,11 +16,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from companion.data import read_descriptor, row_key as row_id, tabular_resources
-from companion.book.pages import flag_anchor
-from companion.links import BROWSE_DIR, browse_docname, row_anchor
 from conftest import ROOT, copy_project, make
+
+from companion.book.pages import flag_anchor
+from companion.data import read_descriptor, tabular_resources
+from companion.data import row_key as row_id
+from companion.links import BROWSE_DIR, browse_docname, row_anchor
 
 DATA = ROOT / "data"
 GENERATED = ("appendix/codebook", "appendix/browse", "appendix/source_criticism")
@@ -125,7 +127,11 @@ def test_source_criticism_page_holds_every_flag_linked_to_its_row(built_book):
         entry = html.find(id=flag_anchor(flag["id"]))
         assert entry is not None, f"flag {flag['id']} is not on the page"
         assert flag["claim"] in entry.get_text(), flag["id"]
-        targets = [a["href"].split("#", 1)[1] for a in entry.find_all("a", href=True) if f"{BROWSE_DIR.rsplit('/', 1)[-1]}/" in a["href"] and "#" in a["href"]]
+        targets = [
+            a["href"].split("#", 1)[1]
+            for a in entry.find_all("a", href=True)
+            if f"{BROWSE_DIR.rsplit('/', 1)[-1]}/" in a["href"] and "#" in a["href"]
+        ]
         assert row_anchor("flags", flag["id"]) in targets
         if flag.get("row_id"):
             assert row_anchor(flag["table"], flag["row_id"]) in targets, f"flag {flag['id']} does not link to the row it concerns"
@@ -166,12 +172,18 @@ def test_search_finds_a_word_that_only_a_data_row_contains(built_book):
             data_words |= words(" ".join(v for k, v in row.items() if k not in ("source", "contrary_source", "locator")))
     only_in_data = sorted(data_words - prose)
     assert only_in_data, "every word of the data also occurs in the prose; the test needs a data-only word"
-    index = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$", (built_book.html / "searchindex.js").read_text(encoding="utf-8"), re.S).group(1))
+    index = json.loads(
+        re.search(r"Search\.setIndex\((.*)\)\s*$", (built_book.html / "searchindex.js").read_text(encoding="utf-8"), re.S).group(1)
+    )
     stemmer = SearchEnglish({})
     browse = {index["docnames"].index(browse_docname(name)) for name in tables()}
     only_in_data = [w for w in only_in_data if stemmer.stem(w) not in stemmer.stopwords]
     # A word in a heading of the page is listed under titleterms instead of terms.
-    found = [w for w in only_in_data if browse & set(_as_list(index["terms"].get(stemmer.stem(w))) + _as_list(index["titleterms"].get(stemmer.stem(w))))]
+    found = [
+        w
+        for w in only_in_data
+        if browse & set(_as_list(index["terms"].get(stemmer.stem(w))) + _as_list(index["titleterms"].get(stemmer.stem(w))))
+    ]
     assert set(found) == set(only_in_data), f"not searchable: {sorted(set(only_in_data) - set(found))[:20]}"
 
 

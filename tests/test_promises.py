@@ -1,4 +1,5 @@
 """Every promise, plan item and open question has an outcome resting on real rows, or says so."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,15 @@ import pytest
 from companion.data import primary_key, row_key, tabular_resources
 
 COVERED = {  # what issue 18 asks the table to cover: article row -> item
-    "eq-huey-ii-planned", "eq-hummer-planned", "eq-c-130-planned", "eq-warship-planned",
-    "kazbat", "operation-2003-iraq-contingent", "arg-counter-multivector",
-    "arg-achievement-foundation", "arg-edm-officers-unable",
+    "eq-huey-ii-planned",
+    "eq-hummer-planned",
+    "eq-c-130-planned",
+    "eq-warship-planned",
+    "kazbat",
+    "operation-2003-iraq-contingent",
+    "arg-counter-multivector",
+    "arg-achievement-foundation",
+    "arg-edm-officers-unable",
 }
 
 

@@ -3,6 +3,7 @@
 Tested against a temporary bare repository, from a copy of the project with its own git
 repository, so that neither this repository nor any real remote is touched.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_project, make
 
 from companion.book.publishing import DOWNLOADS, read_raw_descriptor
-from conftest import ROOT, copy_project, make
 
 #: Identity for the commits ghp-import makes in the throw-away repositories.
 GIT_IDENTITY = {

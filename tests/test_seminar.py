@@ -4,6 +4,7 @@ The test starts the real Makefile target on a free port, opens the app in Debian
 Chromium, changes a control and waits for the kernel's answer, then stops the server. Every
 wait has its own limit, so a hang fails within minutes instead of stalling the suite.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import PageVisit
 from conftest import ROOT, make_command
 

@@ -7,6 +7,7 @@ gate (``companion/book/student.py`` argues this choice). So there is no copy to 
 step: these tests check that the chapters keep to that form, and that the teacher
 edition shows the code of every solution cell inside its solution.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from chapter_sources import CONTENT_CHAPTERS, chapter_path, normalise_code, solution_cells, solutions
 from conftest import ROOT
 
@@ -146,9 +146,7 @@ def test_teacher_edition_shows_each_solution_cell_inside_its_solution(built_book
     for name in CONTENT_CHAPTERS:
         soup = BeautifulSoup((built_book.html / "chapters" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
         code_in_solutions = [
-            normalise_code(pre.get_text(""))
-            for solution in soup.select("div.solution")
-            for pre in solution.select("div.cell_input pre")
+            normalise_code(pre.get_text("")) for solution in soup.select("div.solution") for pre in solution.select("div.cell_input pre")
         ]
         outside = [cell for cell in soup.select("div.tag_solution") if cell.find_parent("div", class_="solution") is None]
         assert outside == [], f"{name}: a solution cell shown outside its solution"

@@ -12,12 +12,12 @@ whose widget state is embedded in Debian's Chromium, served on 127.0.0.1, and:
 * checks every view with axe-core for the rules on control names;
 * fails on console errors, failed requests and any request to a host other than 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from browser import AXE_JS, WAIT_TIMEOUT_MS, PageVisit, book_pages, has_widget_state
 from conftest import ROOT
 
@@ -44,7 +44,10 @@ def explorer_pages() -> list[str]:
     pages = []
     for page in PAGES:
         source = ROOT / page.replace(".html", ".md")
-        if source.exists() and any(EXPLORER_CALL.search(cell) for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", source.read_text(encoding="utf-8"), re.DOTALL)):
+        if source.exists() and any(
+            EXPLORER_CALL.search(cell)
+            for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", source.read_text(encoding="utf-8"), re.DOTALL)
+        ):
             pages.append(page)
     return pages
 

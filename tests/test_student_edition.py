@@ -7,6 +7,7 @@ cell tagged ``solution``, the figures they draw, and the title and text of every
 page. Each of these is first found in the teacher edition, so a scan that finds nothing
 cannot pass by looking for the wrong thing.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-
 from chapter_sources import CONTENT_CHAPTERS, chapter_path, exercise_labels, public_code, solution_cells
+from conftest import ROOT, copy_project, make
+
 from companion.book.page_downloads import FOLDER as PAGE_SOURCES
 from companion.book.student import TEACHER_FOLDER
-from conftest import ROOT, copy_project, make
 
 BLOCK_TAGS = ["p", "li", "pre", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption"]
 MIN_WORDS = 5
@@ -182,7 +183,9 @@ def structural_leaks(student: Path) -> list[str]:
         if path.is_dir() and path.name in {"_sources", "_downloads", TEACHER_FOLDER, "jupyter_execute"}:
             problems.append(f"folder {rel}")
         stem = rel.split(".", 1)[0]
-        if path.is_file() and (path.suffix == ".ipynb" or (path.suffix in {".md", ".myst", ".txt"} and any(stem.endswith(p) for p in pages))):
+        if path.is_file() and (
+            path.suffix == ".ipynb" or (path.suffix in {".md", ".myst", ".txt"} and any(stem.endswith(p) for p in pages))
+        ):
             problems.append(f"source or notebook {rel}")
         if path.suffix == ".html":
             soup = page(path)
@@ -338,8 +341,7 @@ def test_student_edition_machinery_on_a_sample_chapter(tmp_path):
     (project / "chapters" / "sample.md").write_text(SAMPLE_CHAPTER, encoding="utf-8")
     (project / "teachers" / "sample.md").write_text(SAMPLE_TEACHER_PAGE, encoding="utf-8")
     (project / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/sample\nparts:\n"
-        "  - caption: For teachers\n    chapters:\n      - file: teachers/sample\n",
+        "format: jb-book\nroot: chapters/sample\nparts:\n  - caption: For teachers\n    chapters:\n      - file: teachers/sample\n",
         encoding="utf-8",
     )
     build_dir = tmp_path / "_build"
@@ -428,7 +430,9 @@ def scratch_build(folder: Path, student: bool, page: str = SCRATCH_PAGE) -> tupl
     (source / "index.md").write_text(page, encoding="utf-8")
     warnings = io.StringIO()
     with docutils_namespace():  # a second build in this process registers its nodes afresh
-        app = Sphinx(str(source), str(source), str(folder / "html"), str(folder / "doctrees"), "html", status=None, warning=warnings, freshenv=True)
+        app = Sphinx(
+            str(source), str(source), str(folder / "html"), str(folder / "doctrees"), "html", status=None, warning=warnings, freshenv=True
+        )
         app.build()
     return (folder / "html" / "index.html").read_text(encoding="utf-8"), warnings.getvalue()
 

@@ -5,6 +5,7 @@ request outside ``/companion/`` (a root-absolute link, script or stylesheet) get
 which the browser records as a failed request. Every page is opened in Chromium; scripts
 must run, search must find a word, widgets must render where a page has widget state.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,6 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import QuietHandler, StaticSite, built_pages, has_widget_state
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.timeout(1500)]
@@ -32,7 +32,7 @@ class SubPathHandler(QuietHandler):
         route = urlsplit(path).path
         if not route.startswith(PREFIX):
             return str(Path(self.directory) / "__outside_the_sub_path__" / "404")  # never exists
-        return super().translate_path("/" + path[len(PREFIX):])
+        return super().translate_path("/" + path[len(PREFIX) :])
 
 
 class SubPathSite(StaticSite):

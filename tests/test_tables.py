@@ -1,4 +1,5 @@
 """Tables rendered for MyST escape every data value and keep numbers readable."""
+
 import pandas as pd
 
 from companion.tables import escape_cell, markdown_table
@@ -36,10 +37,10 @@ from companion.tables import link_cell  # noqa: E402
 
 
 def test_declared_link_columns_render_roles_and_other_columns_stay_escaped():
-    frame = pd.DataFrame({"row": ["arguments:arg-kz-balance"], "source": ["nurgaliev2007"],
-                          "flag": ["flag-huey-deliveries"], "note": ["{cite}`x` *bold*"]})
-    line = markdown_table(frame, index=False, links={
-        "row": "row", "source": "cite", "flag": "ref:source-criticism"}).splitlines()[2]
+    frame = pd.DataFrame(
+        {"row": ["arguments:arg-kz-balance"], "source": ["nurgaliev2007"], "flag": ["flag-huey-deliveries"], "note": ["{cite}`x` *bold*"]}
+    )
+    line = markdown_table(frame, index=False, links={"row": "row", "source": "cite", "flag": "ref:source-criticism"}).splitlines()[2]
     assert "{ref}`arg-kz-balance <row-arguments-arg-kz-balance>`" in line
     assert "{cite}`nurgaliev2007`" in line
     assert "{ref}`flag-huey-deliveries <source-criticism>`" in line
@@ -51,18 +52,22 @@ def test_several_keys_become_one_citation_and_a_table_kind_fixes_the_table():
     assert link_cell("eq-c-130-planned", "row:equipment") == "{ref}`eq-c-130-planned <row-equipment-eq-c-130-planned>`"
     assert link_cell(None, "cite") == "" and link_cell("", "row:equipment") == ""
     assert link_cell("context:ctx-08-4 sipri_register:35392/2004", "row") == (
-        "{ref}`ctx-08-4 <row-context-ctx-08-4>`, {ref}`35392/2004 <row-sipri_register-35392-2004>`")
+        "{ref}`ctx-08-4 <row-context-ctx-08-4>`, {ref}`35392/2004 <row-sipri_register-35392-2004>`"
+    )
 
 
-@pytest.mark.parametrize("value, kind", [
-    ("key`} <script>", "cite"),
-    ("arguments:arg x`", "row"),
-    ("arg-x <evil>", "row:arguments"),
-    ("Bad Table:x", "row"),
-    ("no-table-given", "row"),
-    ("x", "ref:Not A Label"),
-    ("x", "link"),
-])
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("key`} <script>", "cite"),
+        ("arguments:arg x`", "row"),
+        ("arg-x <evil>", "row:arguments"),
+        ("Bad Table:x", "row"),
+        ("no-table-given", "row"),
+        ("x", "ref:Not A Label"),
+        ("x", "link"),
+    ],
+)
 def test_a_value_that_is_not_an_identifier_is_refused(value, kind):
     with pytest.raises(ValueError):
         link_cell(value, kind)

@@ -1,4 +1,5 @@
 """The count of ties (companion.ties), which the Russia/China chapter and the seminar both call."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -9,6 +9,7 @@ docstring of :mod:`companion.book.htmlfixes`), then this test.
 Defects that show only in a live browser are held to the version they were seen in: the test
 fails when the package's version changes, so that someone checks them again.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-
 from conftest import VENV
 
 MINI_CONFIG = """\
@@ -95,13 +95,23 @@ Two.
 def unfixed(tmp_path_factory) -> Path:
     """The mini-book's HTML folder, built once with every fix of the book off."""
     root = tmp_path_factory.mktemp("unfixed")
-    files = {"_config.yml": MINI_CONFIG, "_toc.yml": MINI_TOC, "refs.bib": MINI_BIB, "intro.md": MINI_INTRO, "page.md": MINI_PAGE,
-             "code.md": MINI_CODE, "scratchmod.py": MINI_MODULE}
+    files = {
+        "_config.yml": MINI_CONFIG,
+        "_toc.yml": MINI_TOC,
+        "refs.bib": MINI_BIB,
+        "intro.md": MINI_INTRO,
+        "page.md": MINI_PAGE,
+        "code.md": MINI_CODE,
+        "scratchmod.py": MINI_MODULE,
+    }
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     result = subprocess.run(
         [str(VENV / "bin" / "jupyter-book"), "build", str(root), "--path-output", str(root / "out")],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     html = root / "out" / "_build" / "html"
     if not (html / "page.html").exists():
@@ -111,8 +121,6 @@ def unfixed(tmp_path_factory) -> Path:
 
 def page(html: Path, name: str = "page.html") -> str:
     return (html / name).read_text(encoding="utf-8")
-
-
 
 
 @pytest.mark.build

@@ -1,6 +1,6 @@
 """Verdicts are declared rules: windows, variants, open flags and degenerate inputs."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pandas as pd
 import pytest
@@ -31,8 +31,9 @@ def tiv(rows):
 
 
 def rule(**changes) -> Rule:
-    base = dict(id="r", table="arguments", row_id="arg-x", measure="m", source="S", windows=WINDOWS,
-                threshold="t", reason="because", kind="arms")
+    base = dict(
+        id="r", table="arguments", row_id="arg-x", measure="m", source="S", windows=WINDOWS, threshold="t", reason="because", kind="arms"
+    )
     return Rule(**{**base, **changes})
 
 
@@ -73,8 +74,7 @@ def test_a_verdict_that_flips_between_windows_reads_depends_with_the_reason():
 
 
 def test_a_verdict_that_flips_without_the_largest_deal_names_the_deal():
-    variants = (Variant("1995–2007", Outcome(True, "a")),
-                Variant("register 1995–2007 without deal 1 (X, 9 TIV)", Outcome(False, "b")))
+    variants = (Variant("1995–2007", Outcome(True, "a")), Variant("register 1995–2007 without deal 1 (X, 9 TIV)", Outcome(False, "b")))
     assert decide(rule(), variants, NO_FLAGS).wording.startswith("depends on the largest deal")
 
 
@@ -87,11 +87,16 @@ def test_an_open_flag_whose_sources_disagree_overrides_the_numbers():
 
 
 def test_largest_deal_variant_uses_the_register_alone():
-    register = pd.DataFrame({
-        "sipri_deal_id": [1, 2, 3], "supplier": ["United States", "United States", "Russia"],
-        "recipient": ["Kazakhstan"] * 3, "designation": ["A", "B", "C"],
-        "delivery_year": [2004, 2007, 2004], "tiv_delivered_million": [19.0, 6.0, 50.0],
-    })
+    register = pd.DataFrame(
+        {
+            "sipri_deal_id": [1, 2, 3],
+            "supplier": ["United States", "United States", "Russia"],
+            "recipient": ["Kazakhstan"] * 3,
+            "designation": ["A", "B", "C"],
+            "delivery_year": [2004, 2007, 2004],
+            "tiv_delivered_million": [19.0, 6.0, 50.0],
+        }
+    )
     deal = largest_deal(register, (2002, 2007), "United States")
     assert deal["deal"] == 1 and deal["tiv"] == 19.0
     assert largest_deal(register, (2002, 2007))["deal"] == 3
@@ -101,10 +106,16 @@ def test_largest_deal_variant_uses_the_register_alone():
 
 def test_aid_bounds_decide_only_where_they_do_not_overlap():
     def headlines(kz, kz_q, other, other_q):
-        return pd.DataFrame({
-            "period": ["2001-2005"] * 2, "recipient": ["Kazakhstan", "Uzbekistan"],
-            "category": ["Military and police aid (sum of years)"] * 2,
-            "amount_usd_million": [kz, other], "qualifier": [kz_q, other_q]})
+        return pd.DataFrame(
+            {
+                "period": ["2001-2005"] * 2,
+                "recipient": ["Kazakhstan", "Uzbekistan"],
+                "category": ["Military and police aid (sum of years)"] * 2,
+                "amount_usd_million": [kz, other],
+                "qualifier": [kz_q, other_q],
+            }
+        )
+
     assert kazakhstan_leads_aid(headlines(100, "(upper bound)", 131, "(lower bound)"), "2001-2005").holds is False
     assert kazakhstan_leads_aid(headlines(100, "(lower bound)", 90, "(upper bound)"), "2001-2005").holds is True
     assert kazakhstan_leads_aid(headlines(100, "(lower bound)", 131, None), "2001-2005").holds is None
@@ -159,8 +170,7 @@ def test_recipient_comparisons_use_the_two_windows_and_a_register_check_without_
     without = verdicts["leading-role-arms"].variants[2:]
     assert len(without) == 2 and all("without deal 35392" in x.label for x in without)
     # Only the 2007 deal is left, and the register alone ranks nobody.
-    assert all("years: 2007" in x.outcome.evidence and "no other recipients" in x.outcome.evidence
-               for x in without)
+    assert all("years: 2007" in x.outcome.evidence and "no other recipients" in x.outcome.evidence for x in without)
     assert "without its largest deal" in verdicts["leading-role-arms"].wording
 
 

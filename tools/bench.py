@@ -18,6 +18,7 @@ are never touched) and prints one report:
 Usage: ``python tools/bench.py [--runs N] [--keep] [--loads N]`` (``make bench``). Not part
 of ``make test``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,7 +90,9 @@ def machine() -> str:
     """One line describing the machine the figures were measured on."""
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     memory = ""
@@ -98,7 +101,11 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.1f} GiB RAM"
     except (OSError, AttributeError):
         pass
-    os_name = platform.freedesktop_os_release().get("PRETTY_NAME", platform.system()) if hasattr(platform, "freedesktop_os_release") else platform.system()
+    os_name = (
+        platform.freedesktop_os_release().get("PRETTY_NAME", platform.system())
+        if hasattr(platform, "freedesktop_os_release")
+        else platform.system()
+    )
     return f"{os.cpu_count()} cores ({cpu}){memory}; {os_name}; Python {platform.python_version()}; {chromium_version()}"
 
 
@@ -113,14 +120,21 @@ def timed_build(project: Path, build_dir: Path, what: str) -> Build:
     updated = re.search(r"updating environment: (?:\x1b\[[0-9;]*m)*(\d+ added.*)", build.log)
     skipped = "nothing to do" in build.log
     ran = sorted(result.executed(project))
-    print(f"  {what}: {elapsed:.1f} s; {'Sphinx skipped' if skipped else (updated.group(1).strip() if updated else 'Sphinx ran')}; {len(ran)} notebook(s) executed {ran if ran else ''}", flush=True)
+    print(
+        f"  {what}: {elapsed:.1f} s; {'Sphinx skipped' if skipped else (updated.group(1).strip() if updated else 'Sphinx ran')}; {len(ran)} notebook(s) executed {ran if ran else ''}",
+        flush=True,
+    )
     return result
 
 
 def notebook_pages(project: Path) -> list[Path]:
     """The MyST notebooks of the table of contents (pages with a jupytext header)."""
     sources = [project / re.sub(r"\.html$", ".md", p) for p in book_pages(project / "_toc.yml")]
-    return [p for p in sources if p.exists() and p.read_text(encoding="utf-8").startswith("---") and "jupytext" in p.read_text(encoding="utf-8")[:400]]
+    return [
+        p
+        for p in sources
+        if p.exists() and p.read_text(encoding="utf-8").startswith("---") and "jupytext" in p.read_text(encoding="utf-8")[:400]
+    ]
 
 
 def raw_execution(project: Path) -> dict[str, float]:
@@ -227,7 +241,10 @@ def one_run(number: int, loads: int, keep: bool) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="companion-bench-"))
     project, build_dir = copy_project(workdir / "project"), workdir / "_build"
     load_start = os.getloadavg()
-    print(f"Run {number}, {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; load average (1, 5, 15 min) at start: {load_start[0]:.1f} {load_start[1]:.1f} {load_start[2]:.1f}", flush=True)
+    print(
+        f"Run {number}, {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; load average (1, 5, 15 min) at start: {load_start[0]:.1f} {load_start[1]:.1f} {load_start[2]:.1f}",
+        flush=True,
+    )
     try:
         make(project, "setup", build_dir)  # vendored widget manager for the copy, not timed
         clean = timed_build(project, build_dir, "clean build")
@@ -298,7 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Pages, last run (bytes; load ms: empty cache / cached)  HTML w/o widget state  scripts   load ms")
     for w in last["weights"]:
-        print(f"  {w.page:<42} {w.html_without_state:>12,} {w.scripts:>10,} {w.load_ms:>6.0f} / {w.warm_load_ms:<5.0f}{'  (widgets)' if w.widgets else ''}")
+        print(
+            f"  {w.page:<42} {w.html_without_state:>12,} {w.scripts:>10,} {w.load_ms:>6.0f} / {w.warm_load_ms:<5.0f}{'  (widgets)' if w.widgets else ''}"
+        )
     print()
     print(f"Goals of issue 21: median of {len(runs)} run(s) (per run in brackets)")
 
@@ -317,12 +336,21 @@ def main(argv: list[str] | None = None) -> int:
     row(f"rebuild, one code cell of {BENCH_CHAPTER}", "one cell", median("one cell goal"))
     for r_number, r in enumerate(runs, 1):
         exact = r["one value ran"] == r["one value readers"]
-        print(f"  run {r_number}: one value of {CHANGED_TABLE}: ran {r['one value ran']}; read it: {r['one value readers']}  {'met' if exact else 'MISSED'}")
-        print(f"  run {r_number}: book-layer module edited: ran {r['book layer ran'] or 'none'}  {'met' if not r['book layer ran'] else 'MISSED'}")
+        print(
+            f"  run {r_number}: one value of {CHANGED_TABLE}: ran {r['one value ran']}; read it: {r['one value readers']}  {'met' if exact else 'MISSED'}"
+        )
+        print(
+            f"  run {r_number}: book-layer module edited: ran {r['book layer ran'] or 'none'}  {'met' if not r['book layer ran'] else 'MISSED'}"
+        )
     row("scripts on a page without widgets (no searchindex.js)", "scripts without widgets", GOALS["scripts without widgets"], "B")
     row("median cold load, all pages", "median cold load ms", GOALS["median cold load ms"], "ms")
     print(f"  {'median load with the theme cached (for reference)':<58} {median('median warm load ms'):>9,.0f} ms")
-    row(f"largest HTML page w/o widget state ({last['largest page']})", "largest page without widget state", GOALS["largest page without widget state"], "B")
+    row(
+        f"largest HTML page w/o widget state ({last['largest page']})",
+        "largest page without widget state",
+        GOALS["largest page without widget state"],
+        "B",
+    )
     return 0
 
 

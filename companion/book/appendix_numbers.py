@@ -14,6 +14,7 @@ build (``env-get-updated``), and this handler runs after Sphinx's own, so the le
 applied afresh each time. Appendices are the documents whose names start with
 ``appendix_prefix`` (a configuration value, default ``"appendix/"``).
 """
+
 from __future__ import annotations
 
 import string

@@ -18,6 +18,7 @@ Book layer (imports Sphinx); the addresses it serves are defined in the analysis
   through ``html_extra_path``) and filters rows from the query string. Its controls are
   hidden until the script runs: without JavaScript the page is a plain full table.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,10 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from companion.data import CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, read_descriptor, tabular_resources
-from companion.links import BROWSE_DIR, browse_docname, row_anchor
 from companion.book.pages import DataDirective, Table, coded_first, foreign_keys, grid_table, link, text_paragraph
 from companion.book.publishing import DOWNLOADS
+from companion.data import CITATION_FIELDS, DATA_DIR, ROW_REFERENCE, read_descriptor, tabular_resources
+from companion.links import BROWSE_DIR, browse_docname, row_anchor
 
 #: The browse pages' script and styles, kept as files beside this module. Not in _static/:
 #: Jupyter Book adds every script there to every page, and this one belongs to the browse
@@ -53,7 +54,6 @@ STUB = """\
 ```
 """
 TARGET_TABLE, TARGET_ID = ROW_REFERENCE
-
 
 
 # --------------------------------------------------------------------------- stubs
@@ -131,7 +131,11 @@ class DataTableDirective(DataDirective):
             self.intro(table, root),
             nodes.raw("", CONTROLS, format="html"),
             grid,
-            nodes.raw("", '<script type="application/json" id="companion-browse-data">' + data.replace("<", "\\u003c") + "</script>\n" + scripts, format="html"),
+            nodes.raw(
+                "",
+                '<script type="application/json" id="companion-browse-data">' + data.replace("<", "\\u003c") + "</script>\n" + scripts,
+                format="html",
+            ),
         ]
 
     def intro(self, table: Table, root: str) -> nodes.paragraph:
@@ -158,7 +162,9 @@ class DataTableDirective(DataDirective):
         return result
 
     def codebook_link(self, name: str) -> addnodes.pending_xref:
-        ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=f"codebook-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname)
+        ref = addnodes.pending_xref(
+            "", refdomain="std", reftype="ref", reftarget=f"codebook-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname
+        )
         ref += nodes.inline("Fields and sources in the codebook.", "Fields and sources in the codebook.")
         return ref
 
@@ -200,7 +206,9 @@ class BrowseIndexDirective(DataDirective):
         listing = nodes.bullet_list()
         for name in order:
             table = tables[name]
-            ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=f"browse-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname)
+            ref = addnodes.pending_xref(
+                "", refdomain="std", reftype="ref", reftarget=f"browse-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname
+            )
             ref += nodes.literal(name, name)
             count = len(table.rows)
             item = nodes.list_item()

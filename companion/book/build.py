@@ -11,6 +11,7 @@ It skips Sphinx entirely when no input changed since the last successful build
 (companion.inputs; ``--force`` builds anyway), and executes notebooks in parallel before
 Sphinx reads them (companion.execute; ``--workers 1`` executes them one at a time).
 """
+
 from __future__ import annotations
 
 import argparse

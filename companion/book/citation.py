@@ -6,6 +6,7 @@ YAML would turn ``2026-11-23`` into a date); :func:`plain_text` and :func:`bibte
 it; the ``cff-citation`` directive puts either form into a page, so the "How to cite" page
 cannot drift from the file. The Sphinx part is loaded by :mod:`companion.book.publishing`.
 """
+
 from __future__ import annotations
 
 import re

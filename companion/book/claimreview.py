@@ -12,6 +12,7 @@ rating of a person.
 Set ``companion_claimreview: false`` under ``sphinx.config`` in ``_config.yml`` to publish
 no markup at all.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,10 @@ def article(bib_file: Path, key: str) -> dict[str, Any]:
 
     entry = parse_file(str(bib_file)).entries[key]
     fields = entry.fields
-    work: dict[str, Any] = {"@type": "ScholarlyArticle" if entry.type == "article" else "CreativeWork",
-                            "name": _plain(fields.get("title", key))}
+    work: dict[str, Any] = {
+        "@type": "ScholarlyArticle" if entry.type == "article" else "CreativeWork",
+        "name": _plain(fields.get("title", key)),
+    }
     if fields.get("url"):
         work["url"] = fields["url"]
     if fields.get("year"):
@@ -49,8 +52,7 @@ def article(bib_file: Path, key: str) -> dict[str, Any]:
     outlet = fields.get("journal") or fields.get("howpublished")
     people = entry.persons.get("author", [])
     if people:
-        author: Any = [{"@type": "Person", "name": _plain(" ".join(p.first_names + p.middle_names + p.last_names))}
-                       for p in people]
+        author: Any = [{"@type": "Person", "name": _plain(" ".join(p.first_names + p.middle_names + p.last_names))} for p in people]
         author = author[0] if len(author) == 1 else author
     else:  # an unsigned item: its publisher speaks for it
         author = {"@type": "Organization", "name": _plain(outlet or key)}
@@ -60,8 +62,9 @@ def article(bib_file: Path, key: str) -> dict[str, Any]:
     return work
 
 
-def claim_reviews(data: SimpleNamespace, verdicts: list[Verdict], bib_file: Path, reviewer: str,
-                  page_url: str = "") -> list[dict[str, Any]]:
+def claim_reviews(
+    data: SimpleNamespace, verdicts: list[Verdict], bib_file: Path, reviewer: str, page_url: str = ""
+) -> list[dict[str, Any]]:
     """One ``ClaimReview`` per verdict."""
     reviews = []
     for verdict in verdicts:
@@ -75,10 +78,10 @@ def claim_reviews(data: SimpleNamespace, verdicts: list[Verdict], bib_file: Path
             "claimReviewed": claim_text(data, rule.table, rule.row_id),
             "itemReviewed": {"@type": "Claim", "author": work["author"], "appearance": work},
             "author": {"@type": "Organization", "name": reviewer},
-            "reviewRating": {"@type": "Rating", "alternateName": verdict.wording,
-                             "ratingExplanation": verdict.why},
-            "reviewBody": (f"Measure: {rule.measure} ({rule.source}). The claim holds if: "
-                           f"{rule.threshold}. Evidence: {verdict.evidence or 'none'}."),
+            "reviewRating": {"@type": "Rating", "alternateName": verdict.wording, "ratingExplanation": verdict.why},
+            "reviewBody": (
+                f"Measure: {rule.measure} ({rule.source}). The claim holds if: {rule.threshold}. Evidence: {verdict.evidence or 'none'}."
+            ),
         }
         if page_url:
             review["url"] = page_url

@@ -28,6 +28,7 @@ documented object in a module's highlighted source with ``<div class="viewcode-b
 checker). On those pages (``_modules/…``) the marks are written as ``<span>``, shown as
 blocks by ``_static/companion-htmlfixes.css``, so the page looks the same.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,6 +60,7 @@ def viewcode_blocks_as_spans(body: str) -> str:
     Inside ``<pre>`` the source is escaped text, so every tag there is viewcode's own: its
     ``<div class="viewcode-block">`` openings and their ``</div>`` closings.
     """
+
     def fix(match: re.Match) -> str:
         code = match.group(2).replace('<div class="viewcode-block"', '<span class="viewcode-block"').replace("</div>", "</span>")
         return match.group(1) + code + match.group(3)

@@ -18,6 +18,7 @@
   replaced (``add_domain(override=True)``) by a subclass that unpickles each target doctree
   once per build and only reads it. Control: ``tests/test_fastbuild.py``.
 """
+
 from __future__ import annotations
 
 from importlib.metadata import entry_points

@@ -45,6 +45,7 @@ The theme's buttons whose accessible name did not contain their visible text
 (pydata-sphinx-theme 0.17.1) are fixed by template overrides in ``_templates/``, which say
 so in their first lines. The widget-id fix is :func:`companion.widgets.stable_model_ids`.
 """
+
 from __future__ import annotations
 
 import re

@@ -13,6 +13,7 @@ every page that has a source with:
   before this build: they are copied into ``handouts/`` of the site. The student edition
   offers only ``student.pdf``.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -115,7 +116,13 @@ def download_menu(app: Sphinx, pagename: str, templatename: str, context: dict[s
                 "label": "download-handout-button",
             }
         )
-    group = {"type": "group", "tooltip": "Download or print this page", "icon": "fas fa-download", "buttons": items, "label": "download-buttons"}
+    group = {
+        "type": "group",
+        "tooltip": "Download or print this page",
+        "icon": "fas fa-download",
+        "buttons": items,
+        "label": "download-buttons",
+    }
     kept = [b for b in buttons if b.get("label") != "download-buttons"]
     buttons[:] = [group, *kept]
 

@@ -11,6 +11,7 @@ what that edition's build removes from the pages (:mod:`companion.book.student`)
   ``{solution-end}`` block, across cells (a computed solution's code cell sits between);
 * ``{only} not student`` blocks (teacher-only text and links to the teacher pages).
 """
+
 from __future__ import annotations
 
 import re

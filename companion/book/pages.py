@@ -12,6 +12,7 @@ Each row on its table's browse page carries the anchor ``row-<table>-<id>`` and 
 the same name (:mod:`companion.links`), so any page can link to it with the ``ref`` role,
 e.g. target ``row-events-<id>``.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,18 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from companion.data import ARTICLE_KEYS, CITATION_FIELDS, bibliography_keys, DATA_DIR, ID_LIST_FIELDS, ROW_REFERENCE, numbered_rows, primary_key, read_descriptor, row_key, tabular_resources
+from companion.data import (
+    ARTICLE_KEYS,
+    CITATION_FIELDS,
+    DATA_DIR,
+    ROW_REFERENCE,
+    bibliography_keys,
+    numbered_rows,
+    primary_key,
+    read_descriptor,
+    row_key,
+    tabular_resources,
+)
 from companion.links import row_anchor, slug
 
 NOTES_FILE = "CODEBOOK-NOTES.md"
@@ -176,7 +188,9 @@ def as_block(content: nodes.Node) -> nodes.Node:
     return content if isinstance(content, nodes.paragraph) else text_paragraph(content)
 
 
-def grid_table(header: list[str], body: list[list[nodes.Node]], long_columns: set[int] = frozenset(), row_ids: list[str] | None = None) -> nodes.container:
+def grid_table(
+    header: list[str], body: list[list[nodes.Node]], long_columns: set[int] = frozenset(), row_ids: list[str] | None = None
+) -> nodes.container:
     """A table in a horizontally scrollable container, so it never widens the page."""
     table = nodes.table(classes=["companion-table"])
     group = nodes.tgroup(cols=len(header))
@@ -274,9 +288,9 @@ class DataDirective(SphinxDirective):
         for match in ID_TOKEN.finditer(text):
             token, table = match.group(0), owners.get(match.group(0))
             if table is not None:
-                parts += [text[last:match.start()], self.row_ref(table, token)]
+                parts += [text[last : match.start()], self.row_ref(table, token)]
             elif token in keys:
-                parts += [text[last:match.start()], *self.cite(token)]
+                parts += [text[last : match.start()], *self.cite(token)]
             else:
                 continue
             last = match.end()
@@ -328,7 +342,9 @@ class CodebookDirective(DataDirective):
         return node
 
     def browse_link(self, name: str) -> nodes.paragraph:
-        ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=f"browse-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname)
+        ref = addnodes.pending_xref(
+            "", refdomain="std", reftype="ref", reftarget=f"browse-{name}", refexplicit=True, refwarn=True, refdoc=self.env.docname
+        )
         ref += nodes.inline(f"every row of {name}", f"every row of {name}")
         return text_paragraph(ref)
 
@@ -342,7 +358,10 @@ class CodebookDirective(DataDirective):
                 cited[row["source"]] = cited.get(row["source"], 0) + 1
         if not cited:
             return text_paragraph("none listed")
-        items = [text_paragraph(*self.cite(key), f": {count} row{'s' if count > 1 else ''}") for key, count in sorted(cited.items(), key=lambda kv: -kv[1])]
+        items = [
+            text_paragraph(*self.cite(key), f": {count} row{'s' if count > 1 else ''}")
+            for key, count in sorted(cited.items(), key=lambda kv: -kv[1])
+        ]
         return nodes.container("", text_paragraph("each row names its own (column source):"), bullet_list(items))
 
     def licences(self, resource: dict) -> nodes.Node:
@@ -424,11 +443,15 @@ class CodebookDirective(DataDirective):
                 missing = field.get("missingValues") or table.resource["schema"]["missingValues"]
                 rules.append("missing: " + ", ".join(repr(v) for v in missing))
             kind = field.get("type", "string") + (f" ({field['format']})" if field.get("format") not in (None, "default") else "")
-            meta = ", ".join(filter(None, [kind, f"unit: {unit}" if unit else "", "required" if constraints.get("required") else "optional"]))
+            meta = ", ".join(
+                filter(None, [kind, f"unit: {unit}" if unit else "", "required" if constraints.get("required") else "optional"])
+            )
             name_cell = nodes.container()
             name_cell += text_paragraph(literal(field["name"]))
             name_cell += text_paragraph(meta, classes=["companion-meta"])
-            body.append([name_cell, text_paragraph(field.get("description", "") or field.get("title", "")), text_paragraph("; ".join(rules))])
+            body.append(
+                [name_cell, text_paragraph(field.get("description", "") or field.get("title", "")), text_paragraph("; ".join(rules))]
+            )
         return grid_table(["Field, type, unit, required", "Description", "Vocabulary and rules"], body, long_columns={1})
 
 
@@ -464,7 +487,9 @@ class SourceCriticismDirective(DataDirective):
         for number, row in flags.numbered():
             by_status.setdefault(row.get("status", ""), []).append((number, row))
         status_field = next((f for f in flags.fields if f["name"] == "status"), {})
-        order = list(status_field.get("constraints", {}).get("enum", [])) + sorted(set(by_status) - set(status_field.get("constraints", {}).get("enum", [])))
+        order = list(status_field.get("constraints", {}).get("enum", [])) + sorted(
+            set(by_status) - set(status_field.get("constraints", {}).get("enum", []))
+        )
         output = []
         for status in order:
             entries = by_status.get(status)
@@ -502,7 +527,18 @@ class SourceCriticismDirective(DataDirective):
             if row.get("evidence"):
                 where += nodes.Text(f": “{row['evidence']}”")
             pairs.append(("Claim made in", where))
-        shown = {"claim", "reason", "contrary_source", "source", "locator", "evidence", "status", TARGET_TABLE, TARGET_ID, *flags.primary_key}
+        shown = {
+            "claim",
+            "reason",
+            "contrary_source",
+            "source",
+            "locator",
+            "evidence",
+            "status",
+            TARGET_TABLE,
+            TARGET_ID,
+            *flags.primary_key,
+        }
         for name in (f["name"] for f in flags.fields):
             if row.get(name) and name not in shown:
                 pairs.append((name.replace("_", " ").capitalize(), self.linked_text(row[name], tables)))

@@ -15,6 +15,7 @@
   resource from the descriptor. :mod:`companion.book.citation` (``{cff-citation}``) is loaded
   with this extension.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -252,10 +253,7 @@ class DataDownloads(SphinxDirective):
 
         item(
             _link(downloads.zip_name, uri(downloads.zip_name)),
-            nodes.Text(
-                f": the whole package, version {version} of {date}, in one zip "
-                f"({_human_size(downloads.zip_size)}; SHA-256 "
-            ),
+            nodes.Text(f": the whole package, version {version} of {date}, in one zip ({_human_size(downloads.zip_size)}; SHA-256 "),
             nodes.literal(downloads.zip_sha256, downloads.zip_sha256),
             nodes.Text(")"),
         )

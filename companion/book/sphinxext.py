@@ -6,6 +6,7 @@
 Executed outputs follow the data through the pre-executor (companion.execute, run by
 companion.book.fastbuild): each cache record knows which resources its notebook read.
 """
+
 from __future__ import annotations
 
 from sphinx.application import Sphinx

@@ -54,6 +54,7 @@ this edition sets ``hide_solutions: false`` and removes both kinds itself, befor
 sphinx-exercise merges the gates, together with every label, registry entry and
 citation they brought into the page, as if they had never been parsed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
