@@ -37,6 +37,9 @@ ARTICLE_LOCATOR = re.compile(rf"^{ARTICLE_PLACE}(?:; {ARTICLE_PLACE})*$")
 DATASET_LOCATOR = re.compile(r"^table (?P<resource>[a-z0-9_]+), field (?P<field>[a-z0-9_]+)(?:, row (?P<row>.+))?$")
 QUOTE_LOCATOR = re.compile(r'^quote: "(?P<words>.+)"$')
 WORKING_NOTE = re.compile(r"bibliography-notes|notes\.md|working note", re.IGNORECASE)
+#: A working-note file by name: no text of the package may send a reader to one. The package's
+#: own CODEBOOK-NOTES.md ships with the data, so a reader can open it.
+NOTE_FILE = re.compile(r"bibliography-notes|(?<![\w-])notes\.md", re.IGNORECASE)
 #: Fields that, with a title, make a bibliography entry without a URL a full record.
 FULL_RECORD = ("author", "title", "year", "howpublished")
 
@@ -118,3 +121,22 @@ def locator_problems(data_dir: Path = DATA_DIR, bib_file: Path = BIB_FILE) -> li
                 if reason:
                     problems.append(f"{resource['path']}, row {number}, column 'locator': value {locator!r}: {reason}")
     return problems
+
+
+def note_file_mentions(data_dir: Path = DATA_DIR) -> list[str]:
+    """Every cell of the package's tables that names a working-note file, one message each.
+
+    A locator is not the only way to send a reader to a note: a flag's comment or a date
+    note can too, and the reader cannot open the file either way.
+    """
+    found = []
+    for path in sorted(data_dir.glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                for column, value in row.items():
+                    if value and NOTE_FILE.search(value):
+                        found.append(
+                            f"{path.name}, row {number}, column {column!r}: names a working note; "
+                            "say what the source is, or that the fact is unchecked"
+                        )
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.locators import BibEntry, check_locator, locator_problems
+from companion.locators import BibEntry, check_locator, locator_problems, note_file_mentions
 
 FIELDS = {"sipri_tiv": {"recipient", "supplier", "year", "tiv_million"}}
 WEB = BibEntry("page", "misc", {"title": "{A page}", "url": "{https://example.org/a}"})
@@ -16,6 +16,17 @@ DATASET = BibEntry("sipri2022tiv", "misc", {"title": "{TIV}"})
 
 def test_every_locator_in_the_package_fits_its_source():
     assert locator_problems() == []
+
+
+def test_no_text_of_the_package_sends_a_reader_to_a_working_note():
+    assert note_file_mentions() == []
+
+
+def test_a_working_note_in_any_column_is_reported_with_file_row_and_column(tmp_path):
+    rows = "id,comment\nf1,range rule (see CODEBOOK-NOTES.md)\nf2,see bibliography-notes §3\nf3,per notes.md\n"
+    (tmp_path / "flags.csv").write_text(rows, encoding="utf-8")
+    fix = "names a working note; say what the source is, or that the fact is unchecked"
+    assert note_file_mentions(tmp_path) == [f"flags.csv, row 3, column 'comment': {fix}", f"flags.csv, row 4, column 'comment': {fix}"]
 
 
 @pytest.mark.parametrize(
