@@ -51,8 +51,6 @@ GEONAMES: dict[str, int] = {
     "moscow": 524901,  # Moscow
     "tashkent": 1512569,  # Tashkent
     "andijan": 1514588,  # Andijon (alternate name Andijan)
-    "shanghai": 1796236,  # Shanghai
-    "chisinau": 618426,  # Chisinau
 }
 
 #: place id -> why it has no coordinates and no point on the map (written to ``map_note``).
