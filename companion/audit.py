@@ -63,10 +63,14 @@ def row_index(data_dir: Path = DATA_DIR) -> tuple[set[str], dict[str, set[str]]]
 
 
 def resolves(ref: str, bare: set[str], keyed: dict[str, set[str]]) -> bool:
-    """Whether a register reference names an existing row (or, ``<resource>#*``, a table)."""
-    if "#" not in ref:
+    """Whether a register reference names an existing row (or, ``<resource>:*``, a table).
+
+    ``<resource>:<key>`` is the form the book uses everywhere (``glue_table``'s row links, the
+    ``promises`` table's ``outcome_rows``), so one reference reads the same in every file.
+    """
+    if ":" not in ref:
         return ref in bare
-    resource, key = ref.split("#", 1)
+    resource, key = ref.split(":", 1)
     if resource not in keyed:
         return False
     return key == "*" or unquote(key) in keyed[resource]

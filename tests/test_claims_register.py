@@ -45,14 +45,14 @@ def check(project: Path, *lines: str) -> list[str]:
 def test_sound_entry_across_a_line_break(project):
     assert (
         check(
-            project, 'chapters/page.md,"Kazakhstan joined the programme in",ctx-09-4 ctx-09-5 sipri_tiv#* wdi_military#MS.MIL.XPND.CD/2005'
+            project, 'chapters/page.md,"Kazakhstan joined the programme in",ctx-09-4 ctx-09-5 sipri_tiv:* wdi_military:MS.MIL.XPND.CD/2005'
         )
         == []
     )
 
 
 def test_missing_row_is_reported(project):
-    problems = check(project, "chapters/page.md,Kazakhstan joined the programme,ctx-99-1 sipri_tiv#Nowhere/Nobody/1900 nosuch#*")
+    problems = check(project, "chapters/page.md,Kazakhstan joined the programme,ctx-99-1 sipri_tiv:Nowhere/Nobody/1900 nosuch:*")
     assert len(problems) == 3 and "ctx-99-1" in problems[0] and "line 2" in problems[0]
 
 
