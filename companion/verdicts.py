@@ -18,7 +18,9 @@ without its single largest deal). :func:`decide` turns the variants into one ver
 
 Two rules of method: the 2022 SIPRI table by supplier (every recipient) and the 2026 trade
 register (Kazakhstan alone, single deals) are never joined into one series; rules that
-compare recipients therefore use the 2022 table and the two windows only.
+compare recipients therefore rank them in the 2022 table's two windows only. Where such a
+ranking rests on one register deal, a further variant asks the register alone whether
+Kazakhstan's U.S. volume is left at all without that deal; it ranks nothing.
 """
 
 from __future__ import annotations
@@ -361,6 +363,16 @@ class Rule:
     tail: str = ""
     context: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def rows_drawn_on(self) -> str:
+        """The rows besides the claim's own that the rule's note and verdict draw on, as
+        space-separated ``<table>:<id>`` references (``glue_table``'s ``"row"`` links): its
+        context rows and the open flag it defers to. Empty when there are none."""
+        refs = [f"context:{row}" for row in self.context]
+        if self.disputed_flag:
+            refs.append(f"flags:{self.disputed_flag}")
+        return " ".join(refs)
+
 
 SIPRI_2022 = "SIPRI deliveries (2022 table)"
 REGISTER = "SIPRI trade register (2026)"
@@ -377,13 +389,14 @@ RULES: tuple[Rule, ...] = (
         "Kazakhstan is the single largest recipient of U.S. deliveries",
         "'leading role' compared with the other Central Asian states is a ranking, so the test is a "
         "ranking; an all-zero series or a tie names no leader. A comparison of recipients needs "
-        "the 2022 table (the register covers Kazakhstan only), so it runs in the two windows only.",
+        "the 2022 table (the register covers Kazakhstan only), so the ranking runs in the two windows "
+        "only; the register alone says only whether any U.S. volume is left without deal 35392.",
         "arms",
         us_leads_recipients,
         largest_of="United States",
         without_deal_test=us_left_without_deal,
         note="All U.S. volume to Kazakhstan in these windows is Huey II helicopters, whose dating is "
-        "flagged (flag-huey-deliveries). Without deal 35392 (the six Huey IIs the register dates "
+        "flagged. Without deal 35392 (the six Huey IIs the register dates "
         "to 2004) what remains is the two of deal 40033, delivered in 2007, the year the article "
         "was written.",
     ),
@@ -501,10 +514,10 @@ RULES: tuple[Rule, ...] = (
         disputed_flag="flag-huey-deliveries",
         context=("ctx-23-1", "ctx-23-4", "ctx-23-5"),
         note="The register's count is one side of the dispute. AFP reported in February 2004 that UH-1 "
-        "Huey helicopters had been supplied (ctx-23-1), which sides with the register if those "
-        "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002 "
-        "(ctx-23-4); a Flightglobal blog reading a 2010 cable says only two of eight planned "
-        "were funded (ctx-23-5). Press reports of a contract in 2007 exist only in the "
+        "Huey helicopters had been supplied, which sides with the register if those "
+        "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002; a "
+        "Flightglobal blog reading a 2010 cable says only two of eight planned were funded "
+        "(the three context rows this rule draws on). Press reports of a contract in 2007 exist only in the "
         "project's working notes, not in its reference data. The flag stays open.",
     ),
     Rule(
@@ -529,7 +542,7 @@ RULES: tuple[Rule, ...] = (
         REGISTER,
         ((2003, 2010), (2003, 2024)),
         "at least one U.S. C-130 delivered",
-        "the article puts the aircraft in the five-year plan (programme five-year-plan), so any "
+        "the article puts the aircraft in the five-year plan, so any "
         "delivery from 2003 counts, up to 2010 and up to the register's last year, 2024.",
         "register",
         us_delivered("C-130"),
@@ -545,7 +558,7 @@ RULES: tuple[Rule, ...] = (
         REGISTER,
         ((2003, 2010), (2003, 2024)),
         "at least one U.S. ship delivered",
-        "the article puts the warship in the five-year plan (programme five-year-plan), so any "
+        "the article puts the warship in the five-year plan, so any "
         "U.S. ship from 2003 counts. SIPRI covers only major conventional weapons, so a vessel "
         "below its threshold would be missing from the register whatever was delivered.",
         "register",
@@ -730,6 +743,7 @@ def verdict_table(data: SimpleNamespace, verdicts: list[Verdict] | None = None) 
                 "why": v.why,
                 "note": rule.note,
                 "context": " ".join(rule.context),
+                "drawn_on": rule.rows_drawn_on,
             }
         )
     return pd.DataFrame(rows)
