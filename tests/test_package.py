@@ -104,3 +104,17 @@ def test_tools_never_import_the_tests_and_nothing_edits_sys_path():
         if "sys.path" in path.read_text(encoding="utf-8"):
             offenders.append(f"{path.relative_to(ROOT)} edits sys.path")
     assert offenders == []
+
+
+def test_the_architecture_map_names_every_module_in_its_layer():
+    """ARCHITECTURE.md is a maintainer's map: a module added without a line there fails."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    analysis_map = text.split("| Analysis layer |", 1)[1].split("| Book layer |", 1)[0]
+    book_map = text.split("| Book layer |", 1)[1]
+    missing = [
+        f"{path.relative_to(ROOT)} (in the {layer} layer's table)"
+        for layer, folder, part in [("analysis", PACKAGE, analysis_map), ("book", BOOK_LAYER, book_map)]
+        for path in sorted(folder.glob("*.py"))
+        if path.stem != "__init__" and f"`{path.stem}`" not in part
+    ]
+    assert missing == [], "add these modules to ARCHITECTURE.md's map"
