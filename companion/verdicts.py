@@ -362,16 +362,19 @@ class Rule:
     note: str = ""
     tail: str = ""
     context: tuple[str, ...] = field(default_factory=tuple)
+    #: Other rows the note names, as ``<table>:<id>`` (a flag the rule must not defer to, say).
+    note_rows: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def rows_drawn_on(self) -> str:
         """The rows besides the claim's own that the rule's note and verdict draw on, as
         space-separated ``<table>:<id>`` references (``glue_table``'s ``"row"`` links): its
-        context rows and the open flag it defers to. Empty when there are none."""
+        context rows, the open flag it defers to and any other row its note names. Empty when
+        there are none."""
         refs = [f"context:{row}" for row in self.context]
         if self.disputed_flag:
             refs.append(f"flags:{self.disputed_flag}")
-        return " ".join(refs)
+        return " ".join(dict.fromkeys([*refs, *self.note_rows]))
 
 
 SIPRI_2022 = "SIPRI deliveries (2022 table)"
@@ -399,6 +402,9 @@ RULES: tuple[Rule, ...] = (
         "flagged. Without deal 35392 (the six Huey IIs the register dates "
         "to 2004) what remains is the two of deal 40033, delivered in 2007, the year the article "
         "was written.",
+        # The flag concerns the helicopters' dates, not the ranking, so the verdict does not
+        # defer to it (no disputed_flag); the note names it.
+        note_rows=("flags:flag-huey-deliveries",),
     ),
     Rule(
         "leading-role-aid",

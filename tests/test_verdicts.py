@@ -227,3 +227,23 @@ def test_rules_never_join_the_two_sipri_vintages():
 
     source = inspect.getsource(module)
     assert "pd.concat" not in source and ".merge(" not in source
+
+
+def test_rows_a_rule_draws_on_join_context_flag_and_note_rows_once():
+    drawn = rule(context=("ctx-1-1",), disputed_flag="flag-a", note_rows=("flags:flag-a", "events:e-1")).rows_drawn_on
+    assert drawn == "context:ctx-1-1 flags:flag-a events:e-1"
+    assert rule().rows_drawn_on == ""
+
+
+def test_every_row_a_verdict_note_names_exists_and_ids_stay_out_of_its_prose():
+    """The notes' rows are links beside the note; the note itself names no bare row id."""
+    from companion.audit import resolves, row_index
+
+    bare, keyed = row_index()
+    for r in RULES:
+        for ref in r.rows_drawn_on.split():
+            assert resolves(ref, bare, keyed), f"{r.id}: {ref}"
+        named = [row_id for row_id in bare if row_id in f"{r.note} {r.reason}" and "-" in row_id]
+        assert named == [], f"{r.id}: say what the row says, and list it in note_rows: {named}"
+    by_id = {r.id: r for r in RULES}
+    assert "flags:flag-huey-deliveries" in by_id["leading-role-arms"].rows_drawn_on
