@@ -44,6 +44,7 @@ from matplotlib.figure import Figure
 
 from companion import explorers
 from companion.figures import HOUSE_RC
+from companion.links import browse_url
 
 #: Rows an explorer's table shows before asking the reader to narrow the selection.
 MAX_TABLE_ROWS = 20
@@ -488,18 +489,30 @@ def partner_balance_explorer(mechanism_counts: pd.DataFrame, *, live: bool = Tru
 # --------------------------------------------------------------------------- source comparison
 
 
-def comparison_html(rows: pd.DataFrame) -> str:
+def _row_reference(table: str, row_id: str, root: str | None) -> str:
+    """``table: id`` in code type; with ``root`` (the page's path to the book's root), a link
+    to that one row in the data browser."""
+    code = f"<code>{html.escape(table)}: {html.escape(row_id)}</code>"
+    if root is None:
+        return code
+    title = html.escape(f"Open this {table} row in the data browser", quote=True)
+    return f'<a href="{html.escape(browse_url(table, [row_id], root=root), quote=True)}" title="{title}">{code}</a>'
+
+
+def comparison_html(rows: pd.DataFrame, root: str | None = None) -> str:
     """A :func:`~companion.explorers.compare_sources` result as one narrow table per article.
 
     Each statement carries the table and id of the row behind it on a second line, so four
-    columns (statement, kind, locator, flag) fit beside the controls and on a phone.
+    columns (statement, kind, locator, flag) fit beside the controls and on a phone. On the
+    book's pages (``root`` given: the path from the page to the book's root) that line links
+    to the row in the data browser; the seminar app, which has no data browser, shows it as code.
     """
     parts = []
     for article, mine in rows.groupby("article", sort=False):
         shown = pd.DataFrame(
             {
                 "statement": [
-                    html.escape(text) + (f"<br><code>{html.escape(table)}: {html.escape(row_id)}</code>" if row_id else "")
+                    html.escape(text) + (f"<br>{_row_reference(table, row_id, root)}" if row_id else "")
                     for text, table, row_id in zip(mine["statement"], mine["table"], mine["row_id"])
                 ],
                 "kind": mine["kind"].map(lambda k: html.escape(k.replace("_", " "))),
@@ -513,7 +526,12 @@ def comparison_html(rows: pd.DataFrame) -> str:
 
 
 def source_comparison_explorer(
-    data: SimpleNamespace, *, live: bool = True, show_static: bool = True, topic: str = "multi-vector"
+    data: SimpleNamespace,
+    *,
+    live: bool = True,
+    show_static: bool = True,
+    topic: str = "multi-vector",
+    root: str | None = None,
 ) -> Explorer | PresetExplorer:
     """Pick a topic and see how each article treats it, with the rows behind each statement.
 
@@ -521,6 +539,8 @@ def source_comparison_explorer(
     :data:`companion.explorers.TOPICS`, ``topic`` the one shown first. ``live=False`` gives
     the static page's version: a menu of the topics of
     :func:`companion.explorers.comparison_presets` (``topic`` first, added if it is not one).
+    ``root``, the path from the page to the book's root (``"../"`` from a chapter), links each
+    row to the data browser (see :func:`comparison_html`).
     """
     explorers.get_topic(topic)  # an unknown starting topic fails here, with the known ones listed
     label = explorers.TOPICS[topic].label
@@ -535,7 +555,7 @@ def source_comparison_explorer(
             summary=f"<b>{html.escape(question)}</b> {html.escape(per_article)}.",
             result=rows,
             table=rows.set_index("article"),
-            table_markup=comparison_html(rows),
+            table_markup=comparison_html(rows, root),
         )
 
     if not live:

@@ -512,6 +512,16 @@ def test_comparison_markup_gives_each_article_a_table_naming_the_rows_and_escape
             assert f"<code>{table}: {row_id}</code>" in markup
     hostile = rows.head(1).assign(statement="<script>alert(1)</script>")
     assert "<script>" not in ui.comparison_html(hostile) and "&lt;script&gt;" in ui.comparison_html(hostile)
+    assert "<a " not in markup, "the seminar app has no data browser to link to"
+
+
+def test_on_the_book_pages_each_compared_row_links_to_that_row_in_the_data_browser(data):
+    rows = ex.compare_sources(data, "karaganda-hangar")
+    markup = ui.comparison_html(rows, root="../")
+    named = [(table, row_id) for table, row_id in zip(rows["table"], rows["row_id"]) if row_id]
+    assert named and markup.count("<a href=") == len(named)
+    for table, row_id in named:
+        assert f'<a href="../appendix/browse/{table}.html?ids={row_id}" title="Open this {table} row in the data browser">' in markup
 
 
 def test_figure_markup_is_identical_for_identical_figures(dated):
