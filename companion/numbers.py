@@ -80,15 +80,7 @@ EXEMPT_NUMBERS: dict[str, str] = {
     # chapters/outside_evidence.md: counts of verdicts, rows computed by companion.verdicts and
     # shown in the verdict table on the same page, not rows of a data table.
     "n_verdicts": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_consistent": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_partly": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_inconsistent": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_depends": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_disagree": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_outside": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_undecided": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_not_borne": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
-    "n_plan_not": "verdicts: derived rows shown in the page's verdict table, no data table holds them",
+    "v_status_counts": "verdicts counted by status, as a sentence: derived rows shown in the page's verdict table",
     # chapters/russia_china.md: a tie is a row of events, equipment or memberships
     # (companion.ties), so a total over kinds spans three tables and has no one view.
     "rc_n_ties": "ties are rows of three tables (events, equipment, memberships)",

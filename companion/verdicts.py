@@ -26,9 +26,10 @@ Kazakhstan's U.S. volume is left at all without that deal; it ranks nothing.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -58,6 +59,34 @@ STATUSES = (
     "outside the data's scope",
     "cannot be decided",
 )
+
+#: How the prose counts the verdicts of each status: (one verdict, several verdicts).
+STATUS_PHRASES = {
+    "consistent": ("{n} is consistent with the outside data in every variant", "{n} are consistent with the outside data in every variant"),
+    "consistent in part": ("{n} is consistent in part", "{n} are consistent in part"),
+    "inconsistent": ("{n} is inconsistent", "{n} are inconsistent"),
+    "not borne out": ("{n} is not borne out in the one channel measured", "{n} are not borne out in the one channel measured"),
+    "plan not carried out in the register": (
+        "{n} shows a plan not carried out in the register",
+        "{n} show a plan not carried out in the register",
+    ),
+    "depends": ("{n} depends on the window", "{n} depend on the window"),
+    "sources disagree": ("in {n} the sources disagree", "in {n} the sources disagree"),
+    "outside the data's scope": ("{n} lies outside the data's scope", "{n} lie outside the data's scope"),
+    "cannot be decided": ("{n} cannot be decided from these data", "{n} cannot be decided from these data"),
+}
+
+
+def status_counts_sentence(statuses: Iterable[str]) -> str:
+    """The verdicts counted by status, in :data:`STATUSES` order, statuses with none left out:
+    ``"3 are consistent with the outside data in every variant, 1 depends on the window and
+    2 cannot be decided from these data"``. A status not in :data:`STATUSES` raises ``KeyError``."""
+    counts = Counter(statuses)
+    unknown = set(counts) - set(STATUSES)
+    if unknown:
+        raise KeyError(f"statuses without a phrase: {sorted(unknown)}")
+    parts = [STATUS_PHRASES[s][counts[s] != 1].format(n=counts[s]) for s in STATUSES if counts[s]]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def span(window: Window) -> str:
@@ -390,8 +419,8 @@ RULES: tuple[Rule, ...] = (
         SIPRI_2022,
         WINDOWS,
         "Kazakhstan is the single largest recipient of U.S. deliveries",
-        "'leading role' compared with the other Central Asian states is a ranking, so the test is a "
-        "ranking; an all-zero series or a tie names no leader. A comparison of recipients needs "
+        "'a leading role' compared with the other Central Asian states is read as ranking first, "
+        "so the test is a ranking; an all-zero series or a tie names no leader. A comparison of recipients needs "
         "the 2022 table (the register covers Kazakhstan only), so the ranking runs in the two windows "
         "only; the register alone says only whether any U.S. volume is left without deal 35392.",
         "arms",
@@ -437,6 +466,12 @@ RULES: tuple[Rule, ...] = (
         us_grows_after_2001,
         register_variant=True,
         largest_of="United States",
+        note="The zero before 2002 is SIPRI's, not the relationship's: cooperation before it, "
+        "the 1993 agreement on destroying the nuclear arsenal, CENTRAZBAT 1997 and FMF and IMET "
+        "for FY1998, is outside what SIPRI counts. Every U.S. delivery after 2001 is a Huey II, "
+        "whose dates are flagged; the accounts in the data that date them put them after 2001.",
+        context=("ctx-06-1", "ctx-06-2", "ctx-04-3", "ctx-14-7"),
+        note_rows=("flags:flag-huey-deliveries",),
     ),
     Rule(
         "balance-arms",
@@ -449,15 +484,15 @@ RULES: tuple[Rule, ...] = (
         "above half, one supplier outweighs all others together, the plainest sense of one power "
         "growing 'excessively' strong in this measure; the claim names no figure, and Russia's "
         "share is far above half in every window, so any threshold up to its lowest share gives "
-        "the same verdict. The data measure an outcome in one channel, arms imports, not the motive "
-        "the claim states nor the balance of forces in the region.",
-        "arms",
+        "the same verdict. But the claim states a motive about the balance of forces in the "
+        "region, and Kazakhstan's own import shares measure neither the motive nor that balance: "
+        "the shares are shown as evidence and decide nothing, as for the EDM's claim of ties "
+        "with Russia and China (edm-ties-scope).",
+        "scope",
         no_supplier_above_half,
         register_variant=True,
         largest_of=None,
-        disagree="not borne out in arms imports (SIPRI deliveries, 2022 table),",
-        fail_status="not borne out",
-        tail="; the motive and the regional balance of forces are outside what the data measure",
+        scope_status="outside the data's scope",
     ),
     Rule(
         "tazhin-arms",
@@ -467,8 +502,10 @@ RULES: tuple[Rule, ...] = (
         SIPRI_2022,
         WINDOWS,
         "Russia delivers in every year in which the U.S. delivers",
-        "'does not exclude' fails only if U.S. deliveries come with Russian ones stopping; a year "
-        "of U.S. deliveries without any from Russia would be the first sign of that.",
+        "Tazhin speaks of military-technical cooperation with U.S. special services, which SIPRI "
+        "does not see; the test takes U.S. major-weapon deliveries as the visible part of U.S. "
+        "cooperation and asks only whether Russia's went on beside them: 'does not eliminate our "
+        "cooperation with Russia' fails if a year of U.S. deliveries has none from Russia.",
         "arms",
         russia_delivers_when_us_does,
         register_variant=True,
@@ -497,14 +534,14 @@ RULES: tuple[Rule, ...] = (
         SAM,
         (),
         "the later five-year sum exceeds the earlier one, bounds included",
-        "'maximizing foreign security assistance' predicts rising assistance; 'little by way of "
-        "genuine reform' is not measured by any series here. The bins cannot say why aid rose, "
-        "nor separate the years before the EDM item from those after it.",
+        "'maximizing foreign security assistance' describes what Kazakhstan sought in December "
+        "2004, not a rise, and 'little by way of genuine reform' is measured by no series here. "
+        "Neither five-year bin ends before the item, so the data cannot show what its author saw; "
+        "the later rise also coincides with Uzbekistan's fall after 2005. The sum is shown as "
+        "evidence and decides nothing.",
         "aid_growth",
         context=("ctx-14-1", "ctx-14-2", "ctx-14-3"),
-        agree="consistent in part",
-        disagree="inconsistent",
-        tail="; 'little genuine reform' is outside the data's scope",
+        scope_status="cannot be decided",
     ),
     Rule(
         "huey-register",
@@ -523,8 +560,7 @@ RULES: tuple[Rule, ...] = (
         "Huey helicopters had been supplied, which sides with the register if those "
         "were the Huey IIs; the bmpd blog dates an agreement on six helicopters to 2002; a "
         "Flightglobal blog reading a 2010 cable says only two of eight planned were funded "
-        "(the three context rows this rule draws on). Press reports of a contract in 2007 exist only in the "
-        "project's working notes, not in its reference data. The flag stays open.",
+        "(the three context rows this rule draws on). The flag stays open.",
     ),
     Rule(
         "hummer-scope",
@@ -661,7 +697,7 @@ def decide(rule: Rule, variants: tuple[Variant, ...], flags: pd.DataFrame) -> Ve
             "sources disagree",
             f"the item carries the open flag {flag['id']}: outside sources conflict, and the book chooses neither",
         )
-    if rule.kind == "scope":
+    if rule.kind == "scope" or rule.scope_status:
         return Verdict(
             rule, variants, rule.scope_status or "outside the data's scope", rule.scope_status or "outside the data's scope", rule.reason
         )
