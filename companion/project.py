@@ -86,16 +86,25 @@ def book_pages(toc_file: Path = TOC_FILE) -> list[str]:
 
 #: The code reference's document: autodoc over the analysis layer, with viewcode's source pages.
 CODE_REFERENCE = "about/code_reference"
+#: Folder of the code reference's pages, one per part of the analysis layer.
+CODE_REFERENCE_DIR = "about/code_reference"
 
 
-def code_reference_pages(source: Path | None = None) -> list[str]:
-    """The pages the code reference makes Sphinx write besides itself.
+def documented_modules(root: Path = PROJECT_ROOT) -> list[str]:
+    """Every module an ``automodule`` directive of the code reference names: its index page
+    and its pages under ``about/code_reference/``, in that order."""
+    sources = [root / f"{CODE_REFERENCE}.md", *sorted((root / CODE_REFERENCE_DIR).glob("*.md"))]
+    pattern = re.compile(r"^\.\. automodule::\s+(\S+)", re.MULTILINE)
+    return [m for source in sources if source.exists() for m in pattern.findall(source.read_text(encoding="utf-8"))]
+
+
+def code_reference_pages(root: Path = PROJECT_ROOT) -> list[str]:
+    """The pages the code reference makes Sphinx write besides its own documents.
 
     The Python module index, and viewcode's highlighted source of each module named by an
-    ``automodule`` directive of the page (``_modules/companion/data.html``), with its index.
+    ``automodule`` directive (``_modules/companion/data.html``), with its index.
     """
-    source = source or PROJECT_ROOT / f"{CODE_REFERENCE}.md"
-    modules = re.findall(r"^\.\. automodule::\s+(\S+)", source.read_text(encoding="utf-8"), re.MULTILINE) if source.exists() else []
+    modules = documented_modules(root)
     if not modules:
         return []
     return ["py-modindex.html", "_modules/index.html"] + [f"_modules/{m.replace('.', '/')}.html" for m in modules]

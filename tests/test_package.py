@@ -118,3 +118,21 @@ def test_the_architecture_map_names_every_module_in_its_layer():
         if path.stem != "__init__" and f"`{path.stem}`" not in part
     ]
     assert missing == [], "add these modules to ARCHITECTURE.md's map"
+
+
+def test_every_module_a_page_imports_is_in_the_code_reference():
+    """Issue 19 §2: a reader can follow any call in a chapter to its docstring and source."""
+    import re
+
+    from companion.project import documented_modules
+
+    imported: set[str] = set()
+    for page in [*(ROOT / "chapters").glob("*.md"), *(ROOT / "appendix").glob("*.md")]:
+        text = page.read_text(encoding="utf-8")
+        imported |= set(re.findall(r"^from (companion\.[a-z_]+) import", text, re.MULTILINE))
+        for names in re.findall(r"^from companion import (.+)$", text, re.MULTILINE):
+            imported |= {f"companion.{n.split(' as ')[0].strip()}" for n in names.split("#")[0].split(",")}
+    imported = {m for m in imported if (PACKAGE / f"{m.split('.')[1]}.py").exists()}
+    assert {"companion.charts", "companion.outside", "companion.data"} <= imported
+    missing = sorted(imported - set(documented_modules()))
+    assert missing == [], f"add to a page of about/code_reference/: {missing}"
