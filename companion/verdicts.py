@@ -607,7 +607,11 @@ RULES: tuple[Rule, ...] = (
         us_delivered(None, "Ships"),
         disagree="plan not carried out in the register: no U.S. ship delivered in",
         fail_status="plan not carried out in the register",
-        note="The register shows what became of the plan, not whether the article reported the plan's contents correctly.",
+        note="The register shows what became of the plan, not whether the article reported the plan's "
+        "contents correctly. U.S. naval help that is not a ship delivery is outside it: the Caspian "
+        "Guard initiative, a $130 million DoD effort for Caspian security reported in 2005, and "
+        "$5 million reported for Kazakhstan's navy in 2004.",
+        context=("ctx-07-1", "ctx-07-2", "ctx-14-6"),
     ),
     Rule(
         "imet-scope",
@@ -620,6 +624,10 @@ RULES: tuple[Rule, ...] = (
         "SIPRI counts transfers of weapons, not training, and no series of IMET participants was available.",
         "scope",
         scope_status="cannot be decided",
+        note="The EDM reported in September 2007 that 110 of 250 Kazakh officers educated in the "
+        "United States had left the military: a count of the same order as Nurgaliev's, from "
+        "the newsletter of the other article, so not an independent check.",
+        context=("ctx-15-1",),
     ),
 )
 
