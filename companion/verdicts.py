@@ -480,7 +480,7 @@ RULES: tuple[Rule, ...] = (
         "suppliers' shares of Kazakhstan's major-weapon imports (TIV)",
         SIPRI_2022,
         WINDOWS,
-        "no supplier delivers more than half",
+        "none: a motive is not a delivery; shown as evidence: whether any supplier delivers more than half",
         "above half, one supplier outweighs all others together, the plainest sense of one power "
         "growing 'excessively' strong in this measure; the claim names no figure, and Russia's "
         "share is far above half in every window, so any threshold up to its lowest share gives "
@@ -533,7 +533,8 @@ RULES: tuple[Rule, ...] = (
         "U.S. military and police aid to Kazakhstan, 2001–2005 against 2006–2010",
         SAM,
         (),
-        "the later five-year sum exceeds the earlier one, bounds included",
+        "none: no aid period ends before the item; shown as evidence: whether the later five-year "
+        "sum exceeds the earlier one, bounds included",
         "'maximizing foreign security assistance' describes what Kazakhstan sought in December "
         "2004, not a rise, and 'little by way of genuine reform' is measured by no series here. "
         "Neither five-year bin ends before the item, so the data cannot show what its author saw; "
