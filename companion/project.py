@@ -86,14 +86,12 @@ def book_pages(toc_file: Path = TOC_FILE) -> list[str]:
 
 #: The code reference's document: autodoc over the analysis layer, with viewcode's source pages.
 CODE_REFERENCE = "about/code_reference"
-#: Folder of the code reference's pages, one per part of the analysis layer.
-CODE_REFERENCE_DIR = "about/code_reference"
 
 
 def documented_modules(root: Path = PROJECT_ROOT) -> list[str]:
     """Every module an ``automodule`` directive of the code reference names: its index page
-    and its pages under ``about/code_reference/``, in that order."""
-    sources = [root / f"{CODE_REFERENCE}.md", *sorted((root / CODE_REFERENCE_DIR).glob("*.md"))]
+    and its pages in the folder of the same name (``about/code_reference/``), in that order."""
+    sources = [root / f"{CODE_REFERENCE}.md", *sorted((root / CODE_REFERENCE).glob("*.md"))]
     pattern = re.compile(r"^\.\. automodule::\s+(\S+)", re.MULTILINE)
     return [m for source in sources if source.exists() for m in pattern.findall(source.read_text(encoding="utf-8"))]
 
