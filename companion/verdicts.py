@@ -484,7 +484,7 @@ RULES: tuple[Rule, ...] = (
         "above half, one supplier outweighs all others together, the plainest sense of one power "
         "growing 'excessively' strong in this measure; the claim names no figure, and Russia's "
         "share is far above half in every window, so any threshold up to its lowest share gives "
-        "the same verdict. But the claim states a motive about the balance of forces in the "
+        "the same answer. But the claim states a motive about the balance of forces in the "
         "region, and Kazakhstan's own import shares measure neither the motive nor that balance: "
         "the shares are shown as evidence and decide nothing, as for the EDM's claim of ties "
         "with Russia and China (edm-ties-scope).",
